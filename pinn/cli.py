@@ -1,0 +1,103 @@
+"""Command line: ``pinn solve | check | list``. Exit codes follow DESIGN.md (0, 2, 3, 4).
+
+Errors a user can cause (PinnError) are printed as one line on stderr, never as a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import ConfigError, PinnError
+
+
+def _overrides(args) -> dict:
+    given = {"training.device": getattr(args, "device", None), "training.dtype": getattr(args, "dtype", None)}
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def _load(args):
+    from .config import load, scale_steps
+    cfg = load(args.file, _overrides(args))
+    scale = getattr(args, "steps_scale", None)
+    if scale is not None:
+        if not scale > 0:
+            raise ConfigError(f"--steps-scale: got {scale:g}; expected a number > 0")
+        cfg = scale_steps(cfg, scale)
+    return cfg
+
+
+def cmd_solve(args) -> int:
+    from .solve import solve
+    result = solve(_load(args), out_dir=args.out, force=args.force, resume=args.resume)
+    m = result.metrics
+    error = (f"rel L2 {m['rel_l2']:.3e}, max |error| {m['max_abs_error']:.3e} against the "
+             f"{m['reference']} solution" if m["reference"] != "none"
+             else f"residual rms {m['residual_rms']:.3e} (no reference solution)")
+    print(f"{m['problem']} [{m['activation']}, {m['device']}, {m['dtype']}]: {error}; "
+          f"trained {m['train_seconds']:.1f} s")
+    print(f"run folder: {result.run_dir}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .solve import activation_label, prepare
+    cfg = _load(args)
+    problem, _, warnings = prepare(cfg, force=args.force)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"{args.file}: valid. {problem.title()} has order {problem.order}; activation "
+          f"{activation_label(cfg)} is suitable" + (" (forced)" if warnings else "") + ".")
+    return 0
+
+
+def cmd_list(args) -> int:
+    import problems
+    from .activations import REGISTRY as ACTIVATIONS, factory
+    from .smoothness import suitable_names
+    print("problems:")
+    for name, cls in sorted(problems.REGISTRY.items()):
+        params = ", ".join(f"{k}={p.default!r}" for k, p in cls.parameters_spec.items())
+        print(f"  {name:<18} order {cls.order}  {cls.summary}" + (f"  [{params}]" if params else ""))
+    print("activations (smoothness with default parameters):")
+    for name, cls in ACTIVATIONS.items():
+        print(f"  {name:<18} {factory(name)().smoothness().describe():<34} {cls.summary}")
+    print(f"  suitable for order 2: {', '.join(suitable_names(2))}")
+    print(f"  suitable for order 4: {', '.join(suitable_names(4))}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    from . import __version__
+    top = argparse.ArgumentParser(prog="pinn", description="Physics-informed neural networks from YAML.")
+    top.add_argument("--version", action="version", version=f"pinn {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="{solve,check,list}")
+
+    solve = commands.add_parser("solve", help="train and write the run folder")
+    solve.add_argument("file", help="YAML run configuration")
+    solve.add_argument("--device", help="auto, cpu, cuda or cuda:N (overrides training.device)")
+    solve.add_argument("--dtype", help="float32 or float64 (overrides training.dtype)")
+    solve.add_argument("--steps-scale", type=float, metavar="S",
+                       help="multiply every stage's steps by S (e.g. 0.1 for a quick look)")
+    solve.add_argument("--out", metavar="DIR", help="run folder (default outputs/<name>)")
+    solve.add_argument("--force", action="store_true",
+                       help="train even if the activation fails the smoothness check (with a warning)")
+    solve.add_argument("--resume", action="store_true", help="continue from the run folder's checkpoint")
+    solve.set_defaults(run=cmd_solve)
+
+    check = commands.add_parser("check", help="validate a config and run the smoothness check; trains nothing")
+    check.add_argument("file")
+    check.add_argument("--force", action="store_true", help="report a failed check as a warning")
+    check.set_defaults(run=cmd_check)
+
+    listing = commands.add_parser("list", help="problems, activations and their smoothness")
+    listing.set_defaults(run=cmd_list)
+    return top
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PinnError as error:
+        print(f"pinn {args.command}: error: {error}", file=sys.stderr)
+        return error.exit_code

@@ -1,0 +1,345 @@
+"""The YAML schema as frozen dataclasses, with every default stated once, here.
+
+``load(path)`` reads a file with ``yaml.safe_load`` and returns a validated :class:`RunConfig`;
+any problem raises :class:`~pinn.errors.ConfigError` with one line:
+
+    configs/p.yaml:7: network.layers[1]: got -3; expected an integer >= 1
+
+(file, line where known, key path, the value given and what is allowed).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import yaml
+
+from . import activations
+from .errors import ConfigError, ParamError
+from .params import as_float, did_you_mean, unknown_key_message
+
+KeyPath = tuple  # of str keys and int indices
+
+
+def format_path(path: KeyPath) -> str:
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text or "(top level)"
+
+
+class _Context:
+    """Where the document came from, to put file, line and key path in front of each message."""
+
+    def __init__(self, source: str, lines: Mapping[KeyPath, int] | None = None):
+        self.source, self.lines = source, lines or {}
+
+    def fail(self, path: KeyPath, message: str):
+        line = next((self.lines[path[:i]] for i in range(len(path), -1, -1) if path[:i] in self.lines), None)
+        where = f"{self.source}:{line}" if line else self.source
+        raise ConfigError(f"{where}: {format_path(path)}: {message}")
+
+    def expect(self, path: KeyPath, value, expected: str):
+        self.fail(path, f"got {_show(value)}; expected {expected}")
+
+
+def _show(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---------------------------------------------------------------- value parsers
+Parser = Callable[[_Context, KeyPath, Any], Any]
+
+
+def integer(minimum: int | None = None) -> Parser:
+    def parse(ctx, path, value):
+        ok = isinstance(value, int) and not isinstance(value, bool) and (minimum is None or value >= minimum)
+        if not ok:
+            ctx.expect(path, value, "an integer" + (f" >= {minimum}" if minimum is not None else ""))
+        return value
+    return parse
+
+
+def number(greater_than: float | None = None, at_least: float | None = None) -> Parser:
+    expected = "a number" + (f" > {greater_than:g}" if greater_than is not None else "") + \
+               (f" >= {at_least:g}" if at_least is not None else "")
+
+    def parse(ctx, path, value):
+        x = as_float(value)
+        if x is None or not math.isfinite(x) or (greater_than is not None and not x > greater_than) \
+                or (at_least is not None and not x >= at_least):
+            ctx.expect(path, value, expected)
+        return x
+    return parse
+
+
+def choice(*options) -> Parser:
+    def parse(ctx, path, value):
+        if not any(type(value) is type(o) and value == o for o in options):  # 1 is not True
+            listed = ", ".join(str(o).lower() if isinstance(o, bool) else str(o) for o in options)
+            ctx.expect(path, value, f"one of {listed}{did_you_mean(value, options)}")
+        return value
+    return parse
+
+
+def text(ctx, path, value):
+    if not isinstance(value, str) or not value.strip():
+        ctx.expect(path, value, "a non-empty string")
+    return value
+
+
+def run_name(ctx, path, value):
+    text(ctx, path, value)
+    if any(c in value for c in "/\\") or value in (".", ".."):
+        ctx.expect(path, value, "a folder name without '/' (the run folder is outputs/<name>/)")
+    return value
+
+
+def device(ctx, path, value):
+    if not isinstance(value, str) or not (value in ("auto", "cpu", "cuda", "mps")
+                                          or (value.startswith("cuda:") and value[5:].isdigit())):
+        ctx.expect(path, value, "auto, cpu, cuda, cuda:N or mps")
+    return value
+
+
+def widths(ctx, path, value):
+    if not isinstance(value, list) or not value:
+        ctx.expect(path, value, "a non-empty list of layer widths, e.g. [32, 32, 32]")
+    return tuple(integer(1)(ctx, path + (i,), w) for i, w in enumerate(value))
+
+
+def mapping(ctx, path, value) -> dict:
+    if not isinstance(value, dict):
+        ctx.expect(path, value, "a mapping (key: value)")
+    return value
+
+
+def option(default, parse: Parser, doc: str = ""):
+    """A dataclass field with its default, its parser and a line of documentation."""
+    factory = {"default_factory": default} if callable(default) else {"default": default}
+    return field(metadata={"parse": parse, "doc": doc}, **factory)
+
+
+def section(cls) -> Parser:
+    """Parse a mapping into dataclass ``cls``: unknown keys rejected, each field by its parser."""
+    def parse(ctx, path, value):
+        if value is None:
+            value = {}
+        mapping(ctx, path, value)
+        names = [f.name for f in dataclasses.fields(cls)]
+        for key in value:
+            if key not in names:
+                ctx.fail(path + (key,), unknown_key_message(key, names))
+        values = {}
+        for f in dataclasses.fields(cls):
+            if f.name in value:
+                values[f.name] = f.metadata["parse"](ctx, path + (f.name,), value[f.name])
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                ctx.fail(path + (f.name,), f"missing; {f.metadata.get('doc') or 'required'}")
+        return cls(**values)
+    return parse
+
+
+# ---------------------------------------------------------------- schema
+@dataclass(frozen=True)
+class ProblemConfig:
+    type: str = option(dataclasses.MISSING, text, "a registered problem (see `pinn list`)")
+    params: Mapping = option(dict, mapping, "the problem's parameters")
+
+
+def problem_section(ctx, path, value):
+    from problems import resolve_params  # problems depend on pinn; import at use keeps that one-way
+    cfg = section(ProblemConfig)(ctx, path, value)
+    try:
+        return ProblemConfig(cfg.type, resolve_params(cfg.type, cfg.params))
+    except ParamError as e:
+        ctx.fail(path + ((e.key,) if e.key == "type" else ("params", e.key)), str(e))
+
+
+@dataclass(frozen=True)
+class ActivationConfig:
+    name: str = "tanh"
+    params: Mapping = field(default_factory=dict)
+
+
+def activation_section(ctx, path, value):
+    """``tanh`` or ``{name: softplus, beta: 2}``."""
+    if isinstance(value, str):
+        value = {"name": value}
+    mapping(ctx, path, value)
+    if "name" not in value:
+        ctx.fail(path + ("name",), f"missing; expected one of {', '.join(activations.REGISTRY)}")
+    params = {k: v for k, v in value.items() if k != "name"}
+    try:
+        resolved = activations.resolve_params(value["name"], params)
+    except ParamError as e:
+        ctx.fail(path + (e.key,), str(e))
+    return ActivationConfig(value["name"], resolved)
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    layers: tuple = option((32, 32, 32), widths, "hidden layer widths")
+    activation: ActivationConfig = option(ActivationConfig, activation_section,
+                                          "the body's activation: a name, or {name: ..., param: ...}")
+    hard_bc: Any = option("auto", choice("auto", True, False),
+                          "satisfy Dirichlet data exactly by an output transform (auto: where possible)")
+
+
+@dataclass(frozen=True)
+class PointsConfig:
+    interior: int = option(128, integer(1), "interior collocation points")
+    boundary: int = option(2, integer(1), "points per boundary side (1D: each end is one point)")
+    sampler: str = option("sobol", choice("grid", "uniform", "sobol"), "how interior points are placed")
+
+
+LBFGS_ONLY = ("history", "tolerance_grad", "tolerance_change", "stall_window", "min_improvement")
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    optimizer: str = option(dataclasses.MISSING, choice("adam", "lbfgs"), "adam or lbfgs")
+    steps: int = option(dataclasses.MISSING, integer(1), "iterations in this stage")
+    lr: float | None = option(None, number(greater_than=0), "learning rate (adam 1e-3, lbfgs 1)")
+    history: int = option(50, integer(1), "L-BFGS history size")
+    tolerance_grad: float = option(1e-11, number(at_least=0), "L-BFGS stops when max |gradient| <= this")
+    tolerance_change: float = option(1e-14, number(at_least=0),
+                                     "L-BFGS stops when a step or loss change is below this")
+    stall_window: int = option(50, integer(1), "L-BFGS iterations over which progress is judged")
+    min_improvement: float = option(1e-3, number(at_least=0),
+                                    "L-BFGS stops when the loss falls by less than this fraction over "
+                                    "stall_window iterations (0: never)")
+
+
+DEFAULT_LR = {"adam": 1e-3, "lbfgs": 1.0}
+
+
+def stages_section(ctx, path, value):
+    if not isinstance(value, list) or not value:
+        ctx.expect(path, value, "a non-empty list of stages, e.g. [{optimizer: adam, steps: 1000}]")
+    stages = []
+    for i, item in enumerate(value):
+        stage = section(StageConfig)(ctx, path + (i,), item)
+        if stage.optimizer == "adam":
+            for key in LBFGS_ONLY:
+                if key in item:
+                    ctx.fail(path + (i, key), "is an L-BFGS setting; an adam stage takes optimizer, steps, lr")
+        if stage.lr is None:
+            stage = dataclasses.replace(stage, lr=DEFAULT_LR[stage.optimizer])
+        stages.append(stage)
+    return tuple(stages)
+
+
+DEFAULT_STAGES = (StageConfig("adam", 1000, DEFAULT_LR["adam"]), StageConfig("lbfgs", 1000, DEFAULT_LR["lbfgs"]))
+
+
+@dataclass(frozen=True)
+class WeightsConfig:
+    residual: float = option(1.0, number(at_least=0), "weight of the mean squared PDE residual")
+    boundary: float = option(100.0, number(at_least=0), "weight of the boundary-condition terms")
+    constraint: float = option(1.0, number(at_least=0), "weight of inequality-constraint terms")
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    seed: int = option(0, integer(0), "seeds weights and random points")
+    device: str = option("auto", device, "auto picks CUDA when present")
+    dtype: str = option("float64", choice("float32", "float64"), "floating-point precision")
+    threads: Any = option("auto", lambda c, p, v: v if v == "auto" else integer(1)(c, p, v),
+                          "CPU threads: auto (1 for small batches) or a number")
+    points: PointsConfig = option(PointsConfig, section(PointsConfig), "collocation points")
+    stages: tuple = option(lambda: DEFAULT_STAGES, stages_section, "optimiser stages, run in order")
+    weights: WeightsConfig = option(WeightsConfig, section(WeightsConfig), "loss weights")
+    log_every: int = option(0, integer(0), "steps between progress lines (0: about 20 lines a stage)")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    name: str = option(dataclasses.MISSING, run_name, "the run's name; its folder is outputs/<name>/")
+    problem: ProblemConfig = option(dataclasses.MISSING, problem_section, "the problem section")
+    network: NetworkConfig = option(NetworkConfig, section(NetworkConfig), "the network section")
+    training: TrainingConfig = option(TrainingConfig, section(TrainingConfig), "the training section")
+
+
+# ---------------------------------------------------------------- loading
+def _line_numbers(node, path: KeyPath = ()) -> dict:
+    """Key path -> 1-based line of each value in a composed YAML node tree."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, child in node.value:
+            lines.update(_line_numbers(child, path + (key.value,)))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            lines.update(_line_numbers(child, path + (i,)))
+    return lines
+
+
+def _set_path(data: dict, dotted: str, value):
+    *parents, last = dotted.split(".")
+    for key in parents:
+        data = data.setdefault(key, {})
+    data[last] = value
+
+
+def parse(data, source: str = "<config>", overrides: Mapping[str, Any] | None = None,
+          lines: Mapping | None = None) -> RunConfig:
+    """Validate an already-loaded document (overrides: dotted key -> value, e.g. training.device)."""
+    ctx = _Context(source, lines)
+    if not isinstance(data, dict):
+        ctx.expect((), data, "a mapping with keys name, problem, network, training")
+    for key, value in (overrides or {}).items():
+        _set_path(data, key, value)
+    return section(RunConfig)(ctx, (), data)
+
+
+def load(path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
+    """Read and validate a YAML run configuration."""
+    path = Path(path)
+    try:
+        text_ = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot be read ({e.__class__.__name__}: {e})") from None
+    try:
+        data = yaml.safe_load(text_)
+        lines = _line_numbers(yaml.compose(text_, Loader=yaml.SafeLoader)) if data is not None else {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ConfigError(f"{where}: not valid YAML: {problem}") from None
+    return parse(data, str(path), overrides, lines)
+
+
+def scale_steps(cfg: RunConfig, factor: float) -> RunConfig:
+    """The same run with every stage's step count multiplied by ``factor`` (at least 1 step)."""
+    stages = tuple(dataclasses.replace(s, steps=max(1, round(s.steps * factor))) for s in cfg.training.stages)
+    return dataclasses.replace(cfg, training=dataclasses.replace(cfg.training, stages=stages))
+
+
+def to_dict(cfg) -> dict:
+    """The resolved configuration as plain YAML-able data (every default filled in)."""
+    def plain(value):
+        if dataclasses.is_dataclass(value):
+            if isinstance(value, ActivationConfig):
+                return {"name": value.name, **{k: plain(v) for k, v in value.params.items()}}
+            if isinstance(value, StageConfig) and value.optimizer == "adam":
+                return {k: getattr(value, k) for k in ("optimizer", "steps", "lr")}
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, (tuple, list)):
+            return [plain(v) for v in value]
+        if isinstance(value, Mapping):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+    return plain(cfg)
+
+
+def sha256(cfg: RunConfig) -> str:
+    return hashlib.sha256(json.dumps(to_dict(cfg), sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,108 @@
+"""Derivative operators by reverse-mode autograd, and a per-batch cache of partial derivatives.
+
+For a network u: R^d -> R evaluated on a batch x of shape (N, d), the points are independent, so
+the gradient of sum_n u(x_n) with respect to x holds every point's gradient:
+
+    grad(u, x)[n, i] = du/dx_i (x_n).
+
+Higher derivatives repeat this on a component of the previous one, with ``create_graph=True`` so
+that the result stays differentiable in the network's parameters (a PINN's loss is built from it).
+"""
+from __future__ import annotations
+
+import torch
+
+Tensor = torch.Tensor
+
+
+def grad(u: Tensor, x: Tensor, create_graph: bool = True) -> Tensor:
+    """Pointwise gradient of ``u`` (shape (N,) or (N, 1)) with respect to ``x`` (shape (N, d))."""
+    (g,) = torch.autograd.grad(u, x, grad_outputs=torch.ones_like(u), create_graph=create_graph,
+                               allow_unused=True)
+    # A term that does not depend on x (e.g. a constant after enough differentiation of a
+    # polynomial) has derivative zero, not "unused".
+    return torch.zeros_like(x) if g is None else g
+
+
+def derivative(u: Tensor, x: Tensor, dim: int = 0, order: int = 1, create_graph: bool = True) -> Tensor:
+    """d^order u / dx_dim^order at every point, shape (N, 1)."""
+    if order < 0:
+        raise ValueError(f"order must be >= 0, got {order}")
+    d = u.reshape(-1, 1)
+    for _ in range(order):
+        d = grad(d, x, create_graph)[:, dim:dim + 1]
+    return d
+
+
+def laplacian(u: Tensor, x: Tensor, create_graph: bool = True) -> Tensor:
+    """sum_i d^2 u / dx_i^2 at every point, shape (N, 1); x may have any number of columns."""
+    first = grad(u.reshape(-1, 1), x, create_graph)
+    return sum(grad(first[:, i:i + 1], x, create_graph)[:, i:i + 1] for i in range(x.shape[1]))
+
+
+class Field:
+    """A scalar field u on a batch of points, with its partial derivatives computed on demand, once.
+
+    ``field.d(0, 0)`` is u_xx, ``field.d(0, 1)`` is u_xy, ``field.d()`` is u itself. A partial
+    derivative is keyed by its sorted multi-index; one backward pass from d(k) yields d(k + (i,))
+    for every coordinate i, so all of them are stored together. A residual and a boundary term that
+    ask for the same derivative share it: evaluate interior and boundary points as one batch and
+    take :meth:`restrict`-ed views.
+    """
+
+    def __init__(self, x: Tensor, u: Tensor, create_graph: bool = True):
+        if not x.requires_grad:
+            raise ValueError("Field needs x with requires_grad=True, set before u was computed")
+        self.x, self.create_graph = x, create_graph
+        self._cache: dict[tuple[int, ...], Tensor] = {(): u.reshape(-1, 1)}
+
+    @property
+    def dim(self) -> int:
+        return self.x.shape[1]
+
+    def d(self, *dims: int) -> Tensor:
+        """The partial derivative d^len(dims) u / dx_dims[0] ... dx_dims[-1], shape (N, 1)."""
+        key = tuple(sorted(dims))
+        if key not in self._cache:
+            if any(not 0 <= i < self.dim for i in key):
+                raise IndexError(f"derivative {dims} asked of a field in {self.dim} dimension(s)")
+            parent = key[:-1]
+            g = grad(self.d(*parent), self.x, self.create_graph)
+            for i in range(self.dim):
+                self._cache.setdefault(tuple(sorted(parent + (i,))), g[:, i:i + 1])
+        return self._cache[key]
+
+    @property
+    def value(self) -> Tensor:
+        return self._cache[()]
+
+    def laplacian(self) -> Tensor:
+        return sum(self.d(i, i) for i in range(self.dim))
+
+    def restrict(self, index) -> "FieldView":
+        return FieldView(self, index)
+
+
+class FieldView:
+    """The rows ``index`` of a :class:`Field`: same interface, derivatives shared with the parent."""
+
+    def __init__(self, parent: Field, index):
+        self.parent, self.index = parent, index
+
+    @property
+    def x(self) -> Tensor:
+        return self.parent.x[self.index]
+
+    @property
+    def dim(self) -> int:
+        return self.parent.dim
+
+    @property
+    def value(self) -> Tensor:
+        return self.parent.value[self.index]
+
+    def d(self, *dims: int) -> Tensor:
+        return self.parent.d(*dims)[self.index]
+
+    def laplacian(self) -> Tensor:
+        return self.parent.laplacian()[self.index]

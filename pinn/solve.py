@@ -1,0 +1,150 @@
+"""``solve(config)``: the one public entry point. Config -> checks -> training -> run folder."""
+from __future__ import annotations
+
+import platform
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import torch
+
+from . import __version__, activations, io, report, smoothness
+from .config import RunConfig, load, sha256, to_dict
+from .errors import ConfigError
+from .losses import PinnLoss, collocation
+from .network import MLP
+from .progress import Progress
+from .train import Trainer, resolve_device
+
+SMALL_BATCH = 4096  # below this many points one CPU thread beats two (thread hand-off dominates)
+
+
+@dataclass
+class Result:
+    run_dir: Path
+    metrics: dict
+    model: torch.nn.Module
+    problem: object
+    history: object
+    config: RunConfig
+    warnings: list
+
+
+def activation_label(cfg: RunConfig) -> str:
+    act = cfg.network.activation
+    params = ", ".join(f"{k}={v:g}" for k, v in act.params.items())
+    return f"{act.name}({params})" if params else act.name
+
+
+def prepare(cfg: RunConfig, force: bool = False):
+    """Build the problem and check the activation against its order; trains nothing.
+
+    Returns (problem, activation factory, warnings). Raises SmoothnessError when refused.
+    """
+    import problems
+    problem = problems.build(cfg.problem.type, cfg.problem.params)
+    make_activation = activations.factory(cfg.network.activation.name, cfg.network.activation.params)
+    warning = smoothness.require(make_activation(), problem.order,
+                                 f"{activation_label(cfg)!r}", force=force)
+    return problem, make_activation, [warning] if warning else []
+
+
+@contextmanager
+def _threads(setting, device: torch.device, points: int):
+    before = torch.get_num_threads()
+    wanted = setting if setting != "auto" else (1 if points <= SMALL_BATCH else before)
+    torch.set_num_threads(wanted if device.type == "cpu" else before)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
+    """The network and the boundary conditions left to the loss (those not enforced exactly)."""
+    conditions = problem.conditions
+    hard = None if cfg.network.hard_bc is False else problem.hard_dirichlet()
+    if cfg.network.hard_bc is True and hard is None:
+        raise ConfigError(f"network.hard_bc: got true, but {problem.name} has no Dirichlet data that an "
+                          f"output transform can enforce; use auto or false")
+    transform, covered = hard if hard else (None, [])
+    torch.manual_seed(cfg.training.seed)
+    model = MLP(problem.domain.lower, problem.domain.upper, cfg.network.layers, make_activation,
+                transform).to(device=device, dtype=dtype)
+    return model, [bc for bc in conditions if bc not in covered]
+
+
+def solve(config, out_dir=None, force: bool = False, resume: bool = False,
+          progress: Progress | None = None) -> Result:
+    """Train a PINN for ``config`` (a RunConfig or a YAML path) and write its run folder.
+
+    The folder is ``out_dir`` or ``outputs/<name>/``: metrics.json, solution.png, loss.png,
+    config.yaml (resolved) and checkpoint.pt. Raises ConfigError (invalid input), SmoothnessError
+    (activation refused before training) or DivergenceError (non-finite loss; last good weights kept).
+    """
+    started = time.perf_counter()
+    cfg = config if isinstance(config, RunConfig) else load(config)
+    progress = progress or Progress()
+    problem, make_activation, warnings = prepare(cfg, force)
+    for warning in warnings:
+        progress.line(f"warning: {warning}")
+    training = cfg.training
+    device, dtype = resolve_device(training.device), getattr(torch, training.dtype)
+    run_dir = Path(out_dir) if out_dir else Path("outputs") / cfg.name
+    config_hash = sha256(cfg)
+
+    model, soft_conditions = build_model(cfg, problem, make_activation, device, dtype)
+    batch = collocation(problem, soft_conditions, training.points.interior, training.points.boundary,
+                        training.points.sampler, training.seed, dtype, device)
+    loss = PinnLoss(problem, batch, training.weights)
+
+    checkpoint_path = run_dir / "checkpoint.pt"
+    previous = _load_checkpoint(checkpoint_path, config_hash, device) if resume else None
+    if previous is not None:
+        model.load_state_dict(previous["model"])
+    io.write_yaml(run_dir / "config.yaml", to_dict(cfg))
+
+    def save(checkpoint: dict):
+        io.write_torch(checkpoint_path, {**checkpoint, "config_sha256": config_hash, "pinn_version": __version__})
+
+    trainer = Trainer(model, loss, training.stages, save, progress, training.log_every)
+    with _threads(training.threads, device, batch.x.shape[0]):
+        history = trainer.fit(previous)
+    train_seconds = sum(s.seconds for s in history.stages)
+
+    evaluation = report.evaluate(problem, model, device, dtype)
+    metrics = {**evaluation.metrics,
+               "train_seconds": round(train_seconds, 3),
+               "stages": [vars(s) for s in history.stages],
+               "problem": problem.title(), "activation": activation_label(cfg),
+               "order": problem.order, "soft_conditions": [str(bc) for bc in soft_conditions],
+               "device": str(device), "dtype": training.dtype, "seed": training.seed,
+               "versions": {"python": platform.python_version(), "torch": torch.__version__,
+                            "pinn": __version__},
+               "config_sha256": config_hash,
+               "reference": "exact" if evaluation.exact is not None else "none"}
+    _write_figures(run_dir, problem, evaluation, history, activation_label(cfg))
+    metrics["wall_seconds"] = round(time.perf_counter() - started, 3)
+    io.write_json(run_dir / "metrics.json", metrics)
+    return Result(run_dir, metrics, model, problem, history, cfg, warnings)
+
+
+def _load_checkpoint(path: Path, config_hash: str, device) -> dict:
+    if not path.exists():
+        raise ConfigError(f"--resume: there is no checkpoint at {path}")
+    checkpoint = torch.load(path, map_location=device, weights_only=False)
+    if checkpoint.get("config_sha256") != config_hash:
+        raise ConfigError(f"--resume: {path} was written for a different configuration "
+                          f"(config_sha256 differs); resume needs the same config")
+    return checkpoint
+
+
+def _write_figures(run_dir: Path, problem, evaluation, history, activation: str):
+    figures = {"loss.png": report.loss_figure(history, f"{problem.title()} — {activation} — loss")}
+    if problem.domain.dim == 1:
+        figures["solution.png"] = report.solution_figure(problem, evaluation, activation)
+    for name, figure in figures.items():
+        io.write_figure(run_dir / name, figure)
+        plt.close(figure)

@@ -1,0 +1,211 @@
+"""The ``Problem`` contract, box domains and boundary conditions.
+
+A problem states a PDE  R[u](x) = 0  on a box Ω, with boundary conditions B[u] = g on faces of
+the box. The solver never looks inside a problem beyond this contract:
+
+* ``domain`` — a :class:`Box`;
+* ``order`` — the highest derivative in the residual or the boundary conditions (drives the C^k
+  check);
+* ``residual(x, u)`` — R[u] at interior points, from a :class:`pinn.diff.Field` ``u``;
+* ``boundary_conditions()`` — a list of :class:`BoundaryCondition`;
+* ``constraints()`` — inequality constraints such as u >= ψ (empty for plain BVPs);
+* ``exact(x)`` — the exact solution when one is known (a torch function, so its derivatives are
+  available by autograd), else ``None``; then ``reference()`` may supply a classical solution.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, ClassVar, Mapping, Sequence
+
+import torch
+
+from pinn.diff import FieldView
+from pinn.network import HardDirichlet
+from pinn.params import Param
+
+Tensor = torch.Tensor
+ValueFn = Callable[[Tensor], Tensor]
+AXES = "xyz"
+
+
+def constant(value: float) -> ValueFn:
+    """Boundary data that is the same number everywhere, as a function of x."""
+    return lambda x: torch.full((x.shape[0], 1), float(value), dtype=x.dtype, device=x.device)
+
+
+@dataclass(frozen=True)
+class Side:
+    """The face {x : x_dim = value} of a box."""
+
+    dim: int
+    value: float
+
+    def __str__(self) -> str:
+        return f"{AXES[self.dim]} = {self.value:g}"
+
+
+@dataclass(frozen=True)
+class Box:
+    """The box [lower_0, upper_0] x ... x [lower_{d-1}, upper_{d-1}]."""
+
+    bounds: tuple[tuple[float, float], ...]
+
+    @property
+    def dim(self) -> int:
+        return len(self.bounds)
+
+    @property
+    def lower(self) -> list[float]:
+        return [lo for lo, _ in self.bounds]
+
+    @property
+    def upper(self) -> list[float]:
+        return [hi for _, hi in self.bounds]
+
+    def side(self, dim: int, end: str) -> Side:
+        lo, hi = self.bounds[dim]
+        return Side(dim, lo if end == "lower" else hi)
+
+
+def interval(lo: float, hi: float) -> Box:
+    return Box(((float(lo), float(hi)),))
+
+
+class BoundaryCondition(ABC):
+    """A condition B[u] = g on one face; ``residual`` returns B[u] - g at points of that face."""
+
+    order: int = 0
+
+    def __init__(self, side: Side, value: ValueFn):
+        self.side, self.value = side, value
+
+    @abstractmethod
+    def residual(self, x: Tensor, u: FieldView) -> Tensor: ...
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__.lower()} at {self.side}"
+
+
+class Dirichlet(BoundaryCondition):
+    """u = g."""
+
+    def residual(self, x, u):
+        return u.value - self.value(x)
+
+
+class Neumann(BoundaryCondition):
+    """du/dx_dim = g (the derivative along the face's axis, not the outward normal)."""
+
+    order = 1
+
+    def residual(self, x, u):
+        return u.d(self.side.dim) - self.value(x)
+
+
+class Robin(BoundaryCondition):
+    """a u + b du/dx_dim = g."""
+
+    order = 1
+
+    def __init__(self, side: Side, value: ValueFn, a: float, b: float):
+        super().__init__(side, value)
+        self.a, self.b = float(a), float(b)
+
+    def residual(self, x, u):
+        return self.a * u.value + self.b * u.d(self.side.dim) - self.value(x)
+
+
+class Derivative(BoundaryCondition):
+    """d^order u / dx_dim^order = g (beams: u'' and u''' at free or supported ends)."""
+
+    def __init__(self, side: Side, value: ValueFn, order: int):
+        super().__init__(side, value)
+        self.order = int(order)
+
+    def residual(self, x, u):
+        return u.d(*([self.side.dim] * self.order)) - self.value(x)
+
+
+class Problem(ABC):
+    """A PDE problem (see the module docstring for the contract).
+
+    Subclasses set ``name``, ``summary`` and ``parameters_spec`` (validated parameters, available
+    as ``self.params``).
+    """
+
+    name: ClassVar[str]
+    summary: ClassVar[str] = ""
+    parameters_spec: ClassVar[Mapping[str, Param]] = {}
+
+    def __init__(self, **params):
+        self.params = params
+
+    @property
+    @abstractmethod
+    def domain(self) -> Box: ...
+
+    @property
+    @abstractmethod
+    def order(self) -> int: ...
+
+    @abstractmethod
+    def residual(self, x: Tensor, u: FieldView) -> Tensor: ...
+
+    @abstractmethod
+    def boundary_conditions(self) -> list[BoundaryCondition]: ...
+
+    @cached_property
+    def conditions(self) -> list[BoundaryCondition]:
+        """``boundary_conditions()``, built once, so that the same objects are used throughout."""
+        return self.boundary_conditions()
+
+    def constraints(self) -> list:
+        return []
+
+    def exact(self, x: Tensor) -> Tensor | None:
+        return None
+
+    @property
+    def has_exact(self) -> bool:
+        return type(self).exact is not Problem.exact
+
+    def title(self) -> str:
+        params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                           for k, v in self.params.items())
+        return f"{self.name}({params})" if params else self.name
+
+    def hard_dirichlet(self) -> tuple[HardDirichlet, list[BoundaryCondition]] | None:
+        """An output transform that satisfies the Dirichlet conditions exactly, with the conditions
+        it covers; None when there is none.
+
+        1D: with Dirichlet data at both ends a and b, u = g(x) + (x - a)(b - x)/((b - a)/2)^2 N(x),
+        g the linear interpolant of the end values; at one end only, u = g_a + (x - a)/(b - a) N(x)
+        (mirrored for b).
+        """
+        if self.domain.dim != 1:
+            return None
+        (lo, hi), = self.domain.bounds
+        ends = {bc.side.value: bc for bc in self.conditions if isinstance(bc, Dirichlet)}
+        if not ends:
+            return None
+        point = lambda v: torch.tensor([[v]], dtype=torch.float64)
+        data = {v: float(bc.value(point(v))) for v, bc in ends.items()}
+        length = hi - lo
+        if lo in data and hi in data:
+            ga, gb = data[lo], data[hi]
+            lift = lambda x: ga + (gb - ga) * (x - lo) / length
+            distance = lambda x: (x - lo) * (hi - x) / (length / 2) ** 2
+        elif lo in data:
+            ga = data[lo]
+            lift, distance = constant(ga), (lambda x: (x - lo) / length)
+        else:
+            gb = data[hi]
+            lift, distance = constant(gb), (lambda x: (hi - x) / length)
+        return HardDirichlet(lift, distance), list(ends.values())
+
+
+def order_of(residual_order: int, conditions: Sequence[BoundaryCondition]) -> int:
+    """The order the C^k check needs: the highest derivative in the residual or any condition."""
+    return max([residual_order, *(bc.order for bc in conditions)])
