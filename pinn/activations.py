@@ -137,7 +137,7 @@ class PReLU(Activation):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.alpha = nn.Parameter(torch.tensor(float(params["alpha"])))
+        self.alpha = nn.Parameter(torch.tensor(float(params["alpha"]), dtype=torch.float64))
 
     def forward(self, x):
         return torch.where(x >= 0, x, self.alpha * x)

@@ -209,8 +209,10 @@ class StageConfig:
     lr: float | None = option(None, number(greater_than=0), "learning rate (adam 1e-3, lbfgs 1)")
     history: int = option(50, integer(1), "L-BFGS history size")
     tolerance_grad: float = option(1e-11, number(at_least=0), "L-BFGS stops when max |gradient| <= this")
-    tolerance_change: float = option(1e-14, number(at_least=0),
-                                     "L-BFGS stops when a step or loss change is below this")
+    tolerance_change: float = option(0.0, number(at_least=0),
+                                     "L-BFGS stops when one iteration changes the loss or a parameter by "
+                                     "less than this (0: only when it changes nothing; slow progress is "
+                                     "judged by min_improvement)")
     stall_window: int = option(50, integer(1), "L-BFGS iterations over which progress is judged")
     min_improvement: float = option(1e-3, number(at_least=0),
                                     "L-BFGS stops when the loss falls by less than this fraction over "

@@ -37,16 +37,18 @@ class MLP(nn.Module):
 
     def __init__(self, lower: Sequence[float], upper: Sequence[float], widths: Sequence[int],
                  activation: Callable[[], nn.Module], transform: HardDirichlet | None = None,
-                 out_dim: int = 1):
+                 out_dim: int = 1, dtype: torch.dtype = torch.float64, device=None):
         super().__init__()
-        lower_t = torch.tensor(lower, dtype=torch.get_default_dtype())
-        upper_t = torch.tensor(upper, dtype=torch.get_default_dtype())
+        # Weights are drawn in ``dtype`` itself, never in the global default dtype and then cast:
+        # the same seed must give the same network whatever torch.get_default_dtype() is.
+        lower_t = torch.tensor(lower, dtype=dtype, device=device)
+        upper_t = torch.tensor(upper, dtype=dtype, device=device)
         self.register_buffer("center", (upper_t + lower_t) / 2)
         self.register_buffer("half_width", (upper_t - lower_t) / 2)
         sizes = [len(lower), *widths, out_dim]
         layers: list[nn.Module] = []
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            linear = nn.Linear(fan_in, fan_out)
+            linear = nn.Linear(fan_in, fan_out, dtype=dtype, device=device)
             nn.init.xavier_normal_(linear.weight)
             nn.init.zeros_(linear.bias)
             layers.append(linear)

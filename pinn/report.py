@@ -56,6 +56,13 @@ def _title(problem, activation: str, metrics: dict) -> str:
     return f"{problem.title()} — {activation} — {error}"
 
 
+def _for_log_axis(values: np.ndarray) -> np.ndarray:
+    """|values| floored at 1e-6 of their maximum: exact zeros (hard boundary data) would otherwise
+    stretch a log axis down to 1e-300 and flatten everything else."""
+    magnitude = np.abs(values)
+    return np.maximum(magnitude, max(magnitude.max(), 1e-300) * 1e-6)
+
+
 def solution_figure(problem, ev: Evaluation, activation: str):
     """1D: PINN and reference solutions; below, the pointwise error (or residual) on a log scale."""
     x = ev.x[:, 0]
@@ -68,10 +75,10 @@ def solution_figure(problem, ev: Evaluation, activation: str):
     top.legend()
     top.set_title(_title(problem, activation, ev.metrics))
     if ev.exact is not None:
-        bottom.semilogy(x, np.abs(ev.u - ev.exact) + 1e-300, color="tab:red")
+        bottom.semilogy(x, _for_log_axis(ev.u - ev.exact), color="tab:red")
         bottom.set_ylabel("|u − u_exact|")
     else:
-        bottom.semilogy(x, np.abs(ev.residual) + 1e-300, color="tab:red")
+        bottom.semilogy(x, _for_log_axis(ev.residual), color="tab:red")
         bottom.set_ylabel("|PDE residual|")
     bottom.set_xlabel("x")
     for ax in (top, bottom):

@@ -72,7 +72,7 @@ def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
     transform, covered = hard if hard else (None, [])
     torch.manual_seed(cfg.training.seed)
     model = MLP(problem.domain.lower, problem.domain.upper, cfg.network.layers, make_activation,
-                transform).to(device=device, dtype=dtype)
+                transform, dtype=dtype, device=device).to(device=device, dtype=dtype)
     return model, [bc for bc in conditions if bc not in covered]
 
 

@@ -22,12 +22,9 @@ from typing import Callable, Sequence
 import torch
 
 from .errors import ConfigError, DivergenceError, PinnError
+from .lbfgs import LBFGS, STOP_MAX_ITER as STOP_MAX_STEPS
 from .progress import Progress, format_terms
 
-STOP_MAX_STEPS = "max steps reached"
-STOP_GRADIENT = "converged: max |gradient| <= tolerance_grad"
-STOP_STALLED = ("stalled: the line search could not lower the loss by more than tolerance_change "
-                "(float32 often stops here; float64 goes further)")
 STOP_SLOW = "slow: the loss fell by less than min_improvement over the last stall_window iterations"
 
 
@@ -185,9 +182,8 @@ class Trainer:
     def _build_optimizer(self, stage):
         if stage.optimizer == "adam":
             return _adam(self.model.parameters(), stage.lr)
-        return torch.optim.LBFGS(
-            self.model.parameters(), lr=stage.lr, history_size=stage.history, line_search_fn="strong_wolfe",
-            tolerance_grad=stage.tolerance_grad, tolerance_change=stage.tolerance_change)
+        return LBFGS(self.model.parameters(), lr=stage.lr, history_size=stage.history,
+                     tolerance_grad=stage.tolerance_grad, tolerance_change=stage.tolerance_change)
 
     def _adam_stage(self, index: int, stage, start: int, optimizer):
         interval, pending, started = self._interval(stage.steps), [], time.perf_counter()
@@ -206,9 +202,7 @@ class Trainer:
                 pending = []
         return stage.steps, STOP_MAX_STEPS
 
-    def _lbfgs_stage(self, index: int, stage, start: int, optimizer):
-        state = optimizer.state[optimizer.param_groups[0]["params"][0]]
-        group = optimizer.param_groups[0]
+    def _lbfgs_stage(self, index: int, stage, start: int, optimizer: LBFGS):
         at_start: list = []
 
         def closure():
@@ -223,18 +217,16 @@ class Trainer:
         base = self.history.stage_starts[-1]
         self._position = done
         while done < stage.steps:
-            chunk = min(stage.stall_window, stage.steps - done)
-            group["max_iter"], group["max_eval"] = chunk, 2 * chunk + 10
-            iters_before, evals_before = state.get("n_iter", 0), state.get("func_evals", 0)
+            optimizer.param_groups[0]["max_iter"] = min(stage.stall_window, stage.steps - done)
             at_start.clear()
-            loss_at_chunk_start = float(optimizer.step(closure))
-            made = state["n_iter"] - iters_before
+            optimizer.step(closure)
             self._log_block(index, stage, done, at_start[0][None].cpu(), base + done, started)
-            done += made
+            done += optimizer.iterations
             self._position = done
-            if made < chunk and state["func_evals"] - evals_before < group["max_eval"]:
-                gradient = max(float(p.grad.abs().max()) for p in self.model.parameters() if p.grad is not None)
-                return done, STOP_GRADIENT if gradient <= stage.tolerance_grad else STOP_STALLED
+            if optimizer.stop_reason != STOP_MAX_STEPS:
+                return done, optimizer.stop_reason
+            loss_at_chunk_start = float(at_start[0].sum()) if len(self.names) == 1 else \
+                float(sum(self.loss.weights[n] * v for n, v in zip(self.names, at_start[0].tolist())))
             if last_start is not None and loss_at_chunk_start > (1 - stage.min_improvement) * last_start:
                 return done, STOP_SLOW
             last_start = loss_at_chunk_start

@@ -1,0 +1,54 @@
+"""Regression on known solutions: the shipped Poisson configs against sin(kπx), and determinism.
+
+Bounds are the measured errors (2-core x86 CPU, torch 2.13.0, float64) times a stated margin: the
+trajectory is deterministic on one machine, but another CPU's BLAS may round differently and take
+L-BFGS down a slightly different path.
+"""
+import json
+
+import pytest
+
+from pinn import load, solve
+from pinn.config import scale_steps
+from pinn.progress import Progress
+
+QUIET = Progress(enabled=False)
+
+
+@pytest.mark.parametrize("config, bound", [
+    ("poisson1d.yaml", 1e-7),     # measured rel L2 2.59e-8 in 17.7 s of training; margin 3.9x
+    ("poisson1d_k4.yaml", 5e-6),  # measured rel L2 1.51e-6 in 19.5 s; margin 3.3x
+])
+def test_shipped_poisson_config_reaches_its_measured_error(config, bound, configs, tmp_path):
+    result = solve(configs / config, out_dir=tmp_path, progress=QUIET)
+    assert result.metrics["rel_l2"] <= bound
+    assert result.metrics["max_abs_error"] <= 2 * bound  # sin has max 1: max error ~ 1.3x rel L2
+
+
+def test_run_folder_holds_every_artifact(configs, tmp_path):
+    cfg = scale_steps(load(configs / "poisson1d.yaml"), 0.02)
+    result = solve(cfg, out_dir=tmp_path, progress=QUIET)
+    for name in ("metrics.json", "solution.png", "loss.png", "config.yaml", "checkpoint.pt"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    for key in ("rel_l2", "max_abs_error", "train_seconds", "stages", "device", "dtype", "seed",
+                "versions", "config_sha256", "reference"):
+        assert key in metrics, key
+    assert metrics["reference"] == "exact" and metrics["dtype"] == "float64"
+    assert [s["optimizer"] for s in metrics["stages"]] == ["adam", "lbfgs"]
+    assert all(s["stop_reason"] for s in metrics["stages"])
+    assert set(metrics["versions"]) == {"python", "torch", "pinn"}
+    # the resolved config reloads to the very same run (same hash)
+    assert load(tmp_path / "config.yaml").name == cfg.name
+    assert metrics["config_sha256"] == result.metrics["config_sha256"]
+    from pinn.config import sha256
+    assert sha256(load(tmp_path / "config.yaml")) == metrics["config_sha256"]
+    assert not list(tmp_path.glob("*.tmp*"))  # atomic writes leave no temporary files
+
+
+def test_same_config_and_seed_give_identical_numbers(configs, tmp_path):
+    cfg = scale_steps(load(configs / "poisson1d.yaml"), 0.05)
+    first = solve(cfg, out_dir=tmp_path / "a", progress=QUIET).metrics
+    second = solve(cfg, out_dir=tmp_path / "b", progress=QUIET).metrics
+    assert first["rel_l2"] == second["rel_l2"]
+    assert [s["final"] for s in first["stages"]] == [s["final"] for s in second["stages"]]

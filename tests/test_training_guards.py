@@ -1,0 +1,83 @@
+"""A diverging or interrupted run stops cleanly, keeps its last good checkpoint and says so."""
+import math
+
+import pytest
+import torch
+
+from pinn.cli import main
+from pinn.losses import PinnLoss
+
+TINY = """\
+name: guard
+problem: {type: poisson1d}
+network: {layers: [8, 8], activation: tanh}
+training:
+  points: {interior: 16}
+  log_every: 5
+  stages: [{optimizer: adam, steps: 40}, {optimizer: lbfgs, steps: 20}]
+"""
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "guard.yaml"
+    path.write_text(TINY)
+    return path
+
+
+def failing_loss(monkeypatch, at_call: int, failure):
+    """Make the ``at_call``-th loss evaluation fail (NaN loss or KeyboardInterrupt)."""
+    original, calls = PinnLoss.__call__, {"n": 0}
+
+    def patched(self, model):
+        calls["n"] += 1
+        value = original(self, model)
+        if calls["n"] >= at_call:
+            if failure == "nan":
+                value.total = value.total * math.nan
+                value.terms = {k: v * math.nan for k, v in value.terms.items()}
+            else:
+                raise KeyboardInterrupt
+        return value
+    monkeypatch.setattr(PinnLoss, "__call__", patched)
+
+
+def finite_checkpoint(path):
+    checkpoint = torch.load(path, weights_only=False)
+    assert all(torch.isfinite(t).all() for t in checkpoint["model"].values())
+    return checkpoint
+
+
+def test_divergence_exits_4_and_keeps_last_good_weights(config, tmp_path, monkeypatch, capsys):
+    failing_loss(monkeypatch, 23, "nan")
+    out = tmp_path / "run"
+    assert main(["solve", str(config), "--out", str(out)]) == 4
+    err = capsys.readouterr().err
+    assert "diverged" in err and "last good weights" in err
+    checkpoint = finite_checkpoint(out / "checkpoint.pt")
+    assert checkpoint["stage"] == 0 and not checkpoint["complete"]
+    # the NaN came at step 23: the last finite block logged ends at step 20
+    assert checkpoint["history"]["steps"][-1] == 19
+
+
+def test_interrupt_saves_state_and_resume_finishes(config, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "run"
+    with monkeypatch.context() as patch:
+        failing_loss(patch, 31, "interrupt")
+        assert main(["solve", str(config), "--out", str(out)]) == 130
+    assert "--resume" in capsys.readouterr().err
+    checkpoint = finite_checkpoint(out / "checkpoint.pt")
+    assert (checkpoint["stage"], checkpoint["step"]) == (0, 30)
+    assert not (out / "metrics.json").exists()
+
+    assert main(["solve", str(config), "--out", str(out), "--resume"]) == 0
+    checkpoint = finite_checkpoint(out / "checkpoint.pt")
+    assert checkpoint["complete"]
+    assert (out / "metrics.json").exists()
+
+
+def test_resume_refuses_a_different_config(config, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["solve", str(config), "--out", str(out)]) == 0
+    assert main(["solve", str(config), "--out", str(out), "--resume", "--steps-scale", "2"]) == 2
+    assert "different configuration" in capsys.readouterr().err
