@@ -151,13 +151,15 @@ def section(cls) -> Parser:
 class ProblemConfig:
     type: str = option(dataclasses.MISSING, text, "a registered problem (see `pinn list`)")
     params: Mapping = option(dict, mapping, "the problem's parameters")
+    reference: str = option("auto", choice("auto", "exact", "solve_bvp", "none"),
+                            "what the PINN is scored against: auto is exact if known, else solve_bvp")
 
 
 def problem_section(ctx, path, value):
     from problems import resolve_params  # problems depend on pinn; import at use keeps that one-way
     cfg = section(ProblemConfig)(ctx, path, value)
     try:
-        return ProblemConfig(cfg.type, resolve_params(cfg.type, cfg.params))
+        return ProblemConfig(cfg.type, resolve_params(cfg.type, cfg.params), cfg.reference)
     except ParamError as e:
         ctx.fail(path + ((e.key,) if e.key == "type" else ("params", e.key)), str(e))
 
@@ -196,7 +198,11 @@ class NetworkConfig:
 class PointsConfig:
     interior: int = option(128, integer(1), "interior collocation points")
     boundary: int = option(2, integer(1), "points per boundary side (1D: each end is one point)")
-    sampler: str = option("sobol", choice("grid", "uniform", "sobol"), "how interior points are placed")
+    sampler: str = option("sobol", choice("grid", "uniform", "sobol", "adaptive"),
+                          "how interior points are placed; adaptive: Sobol, then redrawn where the "
+                          "residual is large (RAD) during Adam stages")
+    resample_every: int = option(250, integer(1), "adaptive: Adam steps between redraws")
+    candidates: int = option(8192, integer(1), "adaptive: uniform candidates a redraw chooses from")
 
 
 LBFGS_ONLY = ("history", "tolerance_grad", "tolerance_change", "stall_window", "min_improvement")

@@ -6,6 +6,12 @@ Interior and boundary points form one batch evaluated by one forward pass; a
 :class:`~pinn.diff.Field` over that batch computes each derivative once, and the residual and the
 boundary terms read their rows of it. Dirichlet data enforced by the network's output transform
 are not in the loss at all.
+
+With ``sampler: adaptive`` the interior points are redrawn by residual-based adaptive
+distribution (RAD; Wu et al., CMAME 2023): from uniform candidates, draw without replacement
+with probability  p(x) ∝ |R(x)| / mean|R| + 1.  The constant keeps a uniform share of points
+everywhere while the rest concentrate where the residual is large (a boundary layer, a
+high-frequency region).
 """
 from __future__ import annotations
 
@@ -50,11 +56,28 @@ class LossValue:
 
 
 class PinnLoss:
-    """Callable: ``loss(model) -> LossValue`` on a fixed :class:`Collocation` batch."""
+    """Callable: ``loss(model) -> LossValue`` on a :class:`Collocation` batch (fixed, unless
+    :meth:`resample` redraws its interior rows)."""
 
     def __init__(self, problem, batch: Collocation, weights):
         self.problem, self.batch = problem, batch
         self.weights = {"residual": weights.residual, "boundary": weights.boundary}
+
+    def resample(self, model, candidates: int, seed: int):
+        """RAD: redraw the interior points from ``candidates`` uniform ones, p ∝ |R|/mean|R| + 1."""
+        x, rows = self.batch.x, self.batch.interior
+        domain = self.problem.domain
+        pool = sampling.in_box(domain.lower, domain.upper, candidates, "uniform", seed, x.dtype, x.device)
+        pool.requires_grad_(True)
+        with torch.enable_grad():
+            residual = self.problem.residual(pool, Field(pool, model(pool), create_graph=False))
+        magnitude = residual.detach().abs().reshape(-1)
+        weights = magnitude / magnitude.mean().clamp_min(torch.finfo(x.dtype).tiny) + 1
+        generator = torch.Generator(device=x.device).manual_seed(seed)
+        chosen = torch.multinomial(weights, rows.stop - rows.start, replacement=False, generator=generator)
+        new = x.detach().clone()
+        new[rows] = pool.detach()[chosen]
+        self.batch.x = new.requires_grad_(True)
 
     @property
     def term_names(self) -> list[str]:

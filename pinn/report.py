@@ -9,7 +9,7 @@ even without a reference.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
 
@@ -24,30 +24,51 @@ from .diff import Field  # noqa: E402
 
 @dataclass
 class Evaluation:
-    x: np.ndarray          # (N, d) test points
-    u: np.ndarray          # (N,) prediction
-    exact: np.ndarray | None
-    residual: np.ndarray   # (N,) PDE residual of the prediction
+    x: np.ndarray                 # (N, d) test points
+    u: np.ndarray                 # (N,) prediction
+    reference: np.ndarray | None  # (N,) reference solution, if any
+    residual: np.ndarray          # (N,) PDE residual of the prediction
     metrics: dict
+    derivatives: list = field(default_factory=list)            # 1D: [u', u'', ...] of the PINN
+    reference_derivatives: list = field(default_factory=list)  # 1D: the same of the reference
 
 
-def evaluate(problem, model, device, dtype) -> Evaluation:
+def _numpy(t: torch.Tensor) -> np.ndarray:
+    return t.detach().double().cpu().numpy().ravel()
+
+
+def _rel_l2(approx: np.ndarray, reference: np.ndarray) -> float:
+    return float(np.linalg.norm(approx - reference) / np.linalg.norm(reference))
+
+
+def evaluate(problem, model, device, dtype, reference: str = "auto") -> Evaluation:
+    """Score ``model`` on the test grid against the reference ``reference`` (see problems.reference).
+
+    In 1D the derivatives u', ..., up to u'' (or the problem's order − 1 if lower) are compared too:
+    ``rel_l2_du`` and ``rel_l2_d2u`` in the metrics.
+    """
+    from problems.reference import reference_derivatives, resolve_kind
     domain = problem.domain
     x = sampling.test_grid(domain.lower, domain.upper, sampling.default_test_points(domain.dim))
     x = x.to(device=device, dtype=dtype).requires_grad_(True)
+    kind = resolve_kind(problem, reference)
+    count = min(3, problem.order + 1) if domain.dim == 1 else 1
     with torch.enable_grad():
-        u = model(x)
-        residual = problem.residual(x, Field(x, u))
-    u_np = u.detach().double().cpu().numpy().ravel()
-    metrics = {"residual_rms": float(np.sqrt(np.mean(residual.detach().double().cpu().numpy() ** 2)))}
-    exact = None
-    if problem.has_exact:
-        exact = problem.exact(x.detach().double().cpu()).numpy().ravel()
-        error = u_np - exact
-        metrics = {"rel_l2": float(np.linalg.norm(error) / np.linalg.norm(exact)),
-                   "max_abs_error": float(np.abs(error).max()), **metrics}
-    return Evaluation(x.detach().double().cpu().numpy(), u_np, exact,
-                      residual.detach().double().cpu().numpy().ravel(), metrics)
+        u = Field(x, model(x))
+        residual = problem.residual(x, u)
+        derivatives = [_numpy(u.d(*[0] * k)) for k in range(1, count)] if domain.dim == 1 else []
+    metrics = {"residual_rms": float(np.sqrt(np.mean(_numpy(residual) ** 2)))}
+    u_np = _numpy(u.value)
+    rows = reference_derivatives(problem, kind, x.detach().double().cpu(), count)
+    ref, ref_derivatives = (rows[0], rows[1:]) if rows is not None else (None, [])
+    if ref is not None:
+        error = u_np - ref
+        metrics = {"rel_l2": _rel_l2(u_np, ref), "max_abs_error": float(np.abs(error).max()), **metrics}
+        for name, approx, exact in zip(("rel_l2_du", "rel_l2_d2u"), derivatives, ref_derivatives):
+            metrics[name] = _rel_l2(approx, exact)
+    metrics["reference"] = kind
+    return Evaluation(x.detach().double().cpu().numpy(), u_np, ref, _numpy(residual), metrics,
+                      derivatives, ref_derivatives)
 
 
 def _title(problem, activation: str, metrics: dict) -> str:
@@ -64,24 +85,31 @@ def _for_log_axis(values: np.ndarray) -> np.ndarray:
 
 
 def solution_figure(problem, ev: Evaluation, activation: str):
-    """1D: PINN and reference solutions; below, the pointwise error (or residual) on a log scale."""
+    """1D: PINN against the reference, the pointwise error (or residual) on a log scale, and the
+    derivatives u' and u'' against the reference's (fluxes matter to users of these problems)."""
     x = ev.x[:, 0]
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True,
-                                      gridspec_kw={"height_ratios": [3, 2]})
-    if ev.exact is not None:
-        top.plot(x, ev.exact, color="black", lw=2.5, alpha=0.35, label="exact")
-    top.plot(x, ev.u, color="tab:blue", lw=1.2, label="PINN")
-    top.set_ylabel("u(x)")
-    top.legend()
-    top.set_title(_title(problem, activation, ev.metrics))
-    if ev.exact is not None:
-        bottom.semilogy(x, _for_log_axis(ev.u - ev.exact), color="tab:red")
-        bottom.set_ylabel("|u − u_exact|")
+    label = ev.metrics["reference"].replace("_", " ")
+    panels = 2 + len(ev.derivatives)
+    fig, axes = plt.subplots(panels, 1, figsize=(7, 2.4 * panels + 0.8), sharex=True)
+    curves = [("u(x)", ev.u, ev.reference)] + [
+        (f"u{chr(39) * k}(x)", d, ev.reference_derivatives[k - 1] if ev.reference_derivatives else None)
+        for k, d in enumerate(ev.derivatives, start=1)]
+    for ax, (name, approx, ref) in zip([axes[0], *axes[2:]], curves):
+        if ref is not None:
+            ax.plot(x, ref, color="black", lw=2.5, alpha=0.35, label=label)
+        ax.plot(x, approx, color="tab:blue", lw=1.2, label="PINN")
+        ax.set_ylabel(name)
+        ax.legend(loc="best", fontsize=8)
+    error_axis = axes[1]
+    if ev.reference is not None:
+        error_axis.semilogy(x, _for_log_axis(ev.u - ev.reference), color="tab:red")
+        error_axis.set_ylabel(f"|u − u_{label.split()[0]}|")
     else:
-        bottom.semilogy(x, _for_log_axis(ev.residual), color="tab:red")
-        bottom.set_ylabel("|PDE residual|")
-    bottom.set_xlabel("x")
-    for ax in (top, bottom):
+        error_axis.semilogy(x, _for_log_axis(ev.residual), color="tab:red")
+        error_axis.set_ylabel("|PDE residual|")
+    axes[0].set_title(_title(problem, activation, ev.metrics))
+    axes[-1].set_xlabel("x")
+    for ax in axes:
         ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig

@@ -44,7 +44,13 @@ def prepare(cfg: RunConfig, force: bool = False):
     Returns (problem, activation factory, warnings). Raises SmoothnessError when refused.
     """
     import problems
+    from problems.reference import resolve_kind
     problem = problems.build(cfg.problem.type, cfg.problem.params)
+    resolve_kind(problem, cfg.problem.reference)
+    points = cfg.training.points
+    if points.sampler == "adaptive" and points.candidates < points.interior:
+        raise ConfigError(f"training.points.candidates: got {points.candidates}; expected at least "
+                          f"training.points.interior ({points.interior}) for sampler: adaptive")
     make_activation = activations.factory(cfg.network.activation.name, cfg.network.activation.params)
     warning = smoothness.require(make_activation(), problem.order,
                                  f"{activation_label(cfg)!r}", force=force)
@@ -109,12 +115,14 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     def save(checkpoint: dict):
         io.write_torch(checkpoint_path, {**checkpoint, "config_sha256": config_hash, "pinn_version": __version__})
 
-    trainer = Trainer(model, loss, training.stages, save, progress, training.log_every)
+    points = training.points
+    resample = (points.resample_every, points.candidates, training.seed) if points.sampler == "adaptive" else None
+    trainer = Trainer(model, loss, training.stages, save, progress, training.log_every, resample)
     with _threads(training.threads, device, batch.x.shape[0]):
         history = trainer.fit(previous)
     train_seconds = sum(s.seconds for s in history.stages)
 
-    evaluation = report.evaluate(problem, model, device, dtype)
+    evaluation = report.evaluate(problem, model, device, dtype, cfg.problem.reference)
     metrics = {**evaluation.metrics,
                "train_seconds": round(train_seconds, 3),
                "stages": [vars(s) for s in history.stages],
@@ -123,8 +131,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
                "device": str(device), "dtype": training.dtype, "seed": training.seed,
                "versions": {"python": platform.python_version(), "torch": torch.__version__,
                             "pinn": __version__},
-               "config_sha256": config_hash,
-               "reference": "exact" if evaluation.exact is not None else "none"}
+               "config_sha256": config_hash}
     _write_figures(run_dir, problem, evaluation, history, activation_label(cfg))
     metrics["wall_seconds"] = round(time.perf_counter() - started, 3)
     io.write_json(run_dir / "metrics.json", metrics)

@@ -101,14 +101,16 @@ def _adam(params, lr: float):
 class Trainer:
     """Runs the stages of ``stages`` (config.StageConfig) on ``model`` minimising ``loss``.
 
-    ``save(checkpoint)`` receives a dict (model, stage, step, optimizer state, history, complete)
-    at the end of each stage and whenever training stops early.
+    ``save(checkpoint)`` receives a dict (model, stage, step, optimizer state, history, points,
+    complete) at the end of each stage and whenever training stops early. ``resample`` =
+    (every, candidates, seed) redraws the loss's interior points every ``every`` Adam steps
+    (``sampler: adaptive``); L-BFGS stages keep the points fixed, since its memory assumes one loss.
     """
 
     def __init__(self, model, loss, stages, save: Callable[[dict], None], progress: Progress,
-                 log_every: int = 0):
+                 log_every: int = 0, resample: tuple[int, int, int] | None = None):
         self.model, self.loss, self.stages, self.save = model, loss, stages, save
-        self.progress, self.log_every = progress, log_every
+        self.progress, self.log_every, self.resample = progress, log_every, resample
         self.names = loss.term_names
         self.history = History()
         self._good_state = copy.deepcopy(model.state_dict())
@@ -120,7 +122,8 @@ class Trainer:
     def _checkpoint(self, stage: int, step: int, optimizer, complete: bool = False, model_state=None) -> dict:
         return {"model": model_state or self.model.state_dict(), "stage": stage, "step": step,
                 "optimizer": None if optimizer is None else optimizer.state_dict(),
-                "history": self.history.to_dict(), "complete": complete}
+                "history": self.history.to_dict(), "points": self.loss.batch.x.detach().cpu(),
+                "complete": complete}
 
     def _diverged(self, stage: int, step: int):
         self.model.load_state_dict(self._good_state)
@@ -139,6 +142,8 @@ class Trainer:
         first_stage, first_step, opt_state = 0, 0, None
         if resume is not None:
             self.history = History.from_dict(resume["history"])
+            x = self.loss.batch.x
+            self.loss.batch.x = resume["points"].to(device=x.device, dtype=x.dtype).requires_grad_(True)
             first_stage, first_step, opt_state = resume["stage"], resume["step"], resume["optimizer"]
         for index in range(first_stage, len(self.stages)):
             stage = self.stages[index]
@@ -196,6 +201,9 @@ class Trainer:
             optimizer.step()
             pending.append(torch.stack([value.terms[n].detach() for n in self.names]))
             self._position = step + 1
+            if self.resample and (step + 1) % self.resample[0] == 0 and step + 1 < stage.steps:
+                every, candidates, seed = self.resample
+                self.loss.resample(self.model, candidates, seed + base + step + 1)
             if (step + 1) % interval == 0 or step + 1 == stage.steps:
                 block = torch.stack(pending).cpu()
                 self._log_block(index, stage, step + 1, block, base + step + 1 - len(pending), started)

@@ -177,33 +177,41 @@ class Problem(ABC):
         return f"{self.name}({params})" if params else self.name
 
     def hard_dirichlet(self) -> tuple[HardDirichlet, list[BoundaryCondition]] | None:
-        """An output transform that satisfies the Dirichlet conditions exactly, with the conditions
-        it covers; None when there is none.
+        """An output transform that satisfies Dirichlet data exactly, with the conditions it
+        covers; None when there is none (only 1D problems have one).
 
-        1D: with Dirichlet data at both ends a and b, u = g(x) + (x - a)(b - x)/((b - a)/2)^2 N(x),
-        g the linear interpolant of the end values; at one end only, u = g_a + (x - a)/(b - a) N(x)
-        (mirrored for b).
+        With t = (x − a)/(b − a) and Dirichlet data at the ends E ⊂ {a, b},
+
+            u = g(x) + c · t^{p_a} (1 − t)^{p_b} · N(x),
+
+        g the linear interpolant of the data (constant with one end), p_e = 1 for e in E (0
+        otherwise), and c normalising the factor's maximum to 1. Where an end also has u' = 0 and
+        g is constant (a clamped end), p_e = 2: then u' = 0 holds exactly too.
         """
         if self.domain.dim != 1:
             return None
         (lo, hi), = self.domain.bounds
-        ends = {bc.side.value: bc for bc in self.conditions if isinstance(bc, Dirichlet)}
-        if not ends:
+        dirichlet = {bc.side.value: bc for bc in self.conditions if isinstance(bc, Dirichlet)}
+        if not dirichlet:
             return None
         point = lambda v: torch.tensor([[v]], dtype=torch.float64)
-        data = {v: float(bc.value(point(v))) for v, bc in ends.items()}
+        data = {v: float(bc.value(point(v))) for v, bc in dirichlet.items()}
         length = hi - lo
-        if lo in data and hi in data:
+        covered = list(dirichlet.values())
+        if len(data) == 2 and data[lo] != data[hi]:
             ga, gb = data[lo], data[hi]
             lift = lambda x: ga + (gb - ga) * (x - lo) / length
-            distance = lambda x: (x - lo) * (hi - x) / (length / 2) ** 2
-        elif lo in data:
-            ga = data[lo]
-            lift, distance = constant(ga), (lambda x: (x - lo) / length)
         else:
-            gb = data[hi]
-            lift, distance = constant(gb), (lambda x: (hi - x) / length)
-        return HardDirichlet(lift, distance), list(ends.values())
+            lift = constant(next(iter(data.values())))
+            for bc in self.conditions:
+                if isinstance(bc, Neumann) and bc.side.value in data and float(bc.value(point(bc.side.value))) == 0:
+                    covered.append(bc)
+        clamped = {bc.side.value for bc in covered if isinstance(bc, Neumann)}
+        p_a = (lo in data) + (lo in clamped)
+        p_b = (hi in data) + (hi in clamped)
+        peak = (p_a / (p_a + p_b)) ** p_a * (p_b / (p_a + p_b)) ** p_b
+        distance = lambda x: ((x - lo) / length) ** p_a * ((hi - x) / length) ** p_b / peak
+        return HardDirichlet(lift, distance), covered
 
 
 def order_of(residual_order: int, conditions: Sequence[BoundaryCondition]) -> int:
