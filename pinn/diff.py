@@ -17,6 +17,8 @@ Tensor = torch.Tensor
 
 def grad(u: Tensor, x: Tensor, create_graph: bool = True) -> Tensor:
     """Pointwise gradient of ``u`` (shape (N,) or (N, 1)) with respect to ``x`` (shape (N, d))."""
+    if not u.requires_grad:  # u is constant in x (e.g. the derivative of a linear function)
+        return torch.zeros_like(x)
     (g,) = torch.autograd.grad(u, x, grad_outputs=torch.ones_like(u), create_graph=create_graph,
                                allow_unused=True)
     # A term that does not depend on x (e.g. a constant after enough differentiation of a

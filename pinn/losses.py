@@ -70,7 +70,7 @@ class PinnLoss:
         pool = sampling.in_box(domain.lower, domain.upper, candidates, "uniform", seed, x.dtype, x.device)
         pool.requires_grad_(True)
         with torch.enable_grad():
-            residual = self.problem.residual(pool, Field(pool, model(pool), create_graph=False))
+            residual = self.problem.residual(pool, Field(pool, model(pool)))  # graph kept: u_xx needs u_x's
         magnitude = residual.detach().abs().reshape(-1)
         weights = magnitude / magnitude.mean().clamp_min(torch.finfo(x.dtype).tiny) + 1
         generator = torch.Generator(device=x.device).manual_seed(seed)

@@ -48,6 +48,8 @@ class Param:
                                "str": "a string"}[self.kind]
 
     def convert(self, key: str, value):
+        if value is None and self.default is None:
+            return None  # "not given": the owner picks a value that depends on other parameters
         if self.kind == "int":
             ok = _is_number(value) and float(value).is_integer()
             value = int(value) if ok else value
