@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
-from . import activations
+from . import activations, sampling
 from .errors import ConfigError, ParamError
 from .params import as_float, did_you_mean, unknown_key_message
 
@@ -198,7 +198,7 @@ class NetworkConfig:
 class PointsConfig:
     interior: int = option(128, integer(1), "interior collocation points")
     boundary: int = option(2, integer(1), "points per boundary side (1D: each end is one point)")
-    sampler: str = option("sobol", choice("grid", "uniform", "sobol", "adaptive"),
+    sampler: str = option("sobol", choice(*sampling.SAMPLERS, sampling.ADAPTIVE),
                           "how interior points are placed; adaptive: Sobol, then redrawn where the "
                           "residual is large (RAD) during Adam stages")
     resample_every: int = option(250, integer(1), "adaptive: Adam steps between redraws")

@@ -38,6 +38,7 @@ class Collocation:
 def collocation(problem, soft_conditions: Sequence, interior: int, per_side: int, sampler: str,
                 seed: int, dtype, device) -> Collocation:
     domain = problem.domain
+    sampler = "sobol" if sampler == sampling.ADAPTIVE else sampler  # adaptive starts from Sobol points
     parts = [sampling.in_box(domain.lower, domain.upper, interior, sampler, seed, dtype, device)]
     rows, start = [], parts[0].shape[0]
     for i, bc in enumerate(soft_conditions):

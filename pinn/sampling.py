@@ -9,7 +9,7 @@ import torch
 from scipy.stats import qmc
 
 SAMPLERS = ("grid", "uniform", "sobol")
-ADAPTIVE = "adaptive"  # Sobol to start, then redrawn where the residual is large (pinn.losses)
+ADAPTIVE = "adaptive"  # a training option, not a point set: Sobol to start, then redrawn (pinn.losses)
 
 
 def unit_samples(n: int, dim: int, method: str, seed: int) -> np.ndarray:
@@ -21,7 +21,7 @@ def unit_samples(n: int, dim: int, method: str, seed: int) -> np.ndarray:
         return np.stack([m.ravel() for m in mesh], axis=1)
     if method == "uniform":
         return np.random.default_rng(seed).random((n, dim))
-    if method in ("sobol", ADAPTIVE):
+    if method == "sobol":
         sampler = qmc.Sobol(dim, scramble=True, seed=seed)
         with warnings.catch_warnings():  # balance properties need n = 2^m; other n are still fine
             warnings.simplefilter("ignore", UserWarning)

@@ -10,7 +10,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import torch
 
-from . import __version__, activations, io, report, smoothness
+from . import __version__, activations, io, report, sampling, smoothness
 from .config import RunConfig, load, sha256, to_dict
 from .errors import ConfigError
 from .losses import PinnLoss, collocation
@@ -48,7 +48,7 @@ def prepare(cfg: RunConfig, force: bool = False):
     problem = problems.build(cfg.problem.type, cfg.problem.params)
     resolve_kind(problem, cfg.problem.reference)
     points = cfg.training.points
-    if points.sampler == "adaptive" and points.candidates < points.interior:
+    if points.sampler == sampling.ADAPTIVE and points.candidates < points.interior:
         raise ConfigError(f"training.points.candidates: got {points.candidates}; expected at least "
                           f"training.points.interior ({points.interior}) for sampler: adaptive")
     make_activation = activations.factory(cfg.network.activation.name, cfg.network.activation.params)
@@ -116,7 +116,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
         io.write_torch(checkpoint_path, {**checkpoint, "config_sha256": config_hash, "pinn_version": __version__})
 
     points = training.points
-    resample = (points.resample_every, points.candidates, training.seed) if points.sampler == "adaptive" else None
+    resample = (points.resample_every, points.candidates, training.seed) if points.sampler == sampling.ADAPTIVE else None
     trainer = Trainer(model, loss, training.stages, save, progress, training.log_every, resample)
     with _threads(training.threads, device, batch.x.shape[0]):
         history = trainer.fit(previous)

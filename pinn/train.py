@@ -202,7 +202,7 @@ class Trainer:
             pending.append(torch.stack([value.terms[n].detach() for n in self.names]))
             self._position = step + 1
             if self.resample and (step + 1) % self.resample[0] == 0 and step + 1 < stage.steps:
-                every, candidates, seed = self.resample
+                _, candidates, seed = self.resample
                 self.loss.resample(self.model, candidates, seed + base + step + 1)
             if (step + 1) % interval == 0 or step + 1 == stage.steps:
                 block = torch.stack(pending).cpu()
@@ -218,7 +218,8 @@ class Trainer:
             value = self.loss(self.model)
             value.total.backward()
             if not at_start:  # each step() call first evaluates the current iterate
-                at_start.append(torch.stack([value.terms[n].detach() for n in self.names]))
+                at_start.append((torch.stack([value.terms[n].detach() for n in self.names]),
+                                 value.total.detach()))
             return value.total
 
         started, done, last_start = time.perf_counter(), start, None
@@ -228,13 +229,13 @@ class Trainer:
             optimizer.param_groups[0]["max_iter"] = min(stage.stall_window, stage.steps - done)
             at_start.clear()
             optimizer.step(closure)
-            self._log_block(index, stage, done, at_start[0][None].cpu(), base + done, started)
+            terms, total = at_start[0]
+            self._log_block(index, stage, done, terms[None].cpu(), base + done, started)
             done += optimizer.iterations
             self._position = done
             if optimizer.stop_reason != STOP_MAX_STEPS:
                 return done, optimizer.stop_reason
-            loss_at_chunk_start = float(at_start[0].sum()) if len(self.names) == 1 else \
-                float(sum(self.loss.weights[n] * v for n, v in zip(self.names, at_start[0].tolist())))
+            loss_at_chunk_start = float(total)
             if last_start is not None and loss_at_chunk_start > (1 - stage.min_improvement) * last_start:
                 return done, STOP_SLOW
             last_start = loss_at_chunk_start

@@ -65,8 +65,7 @@ def solve_bvp_derivatives(problem: OrdinaryBVP, x: torch.Tensor, count: int) -> 
     states = solution.sol(points)
     highest = problem.highest(torch.from_numpy(points)[:, None],
                               [torch.from_numpy(row)[:, None] for row in states]).numpy().ravel()
-    rows = [*states, highest]
-    return [rows[k] for k in range(count)]
+    return [*states, highest][:count]
 
 
 def resolve_kind(problem, kind: str) -> str:

@@ -10,7 +10,7 @@ def rosenbrock(p, scale):
     return scale * ((1 - x) ** 2 + 100 * (y - x ** 2) ** 2)
 
 
-def minimise(optimizer_cls, scale, iterations, **options):
+def minimise(optimizer_cls, scale, **options):
     p = torch.tensor([-1.2, 1.0], dtype=torch.float64, requires_grad=True)
     optimizer = optimizer_cls([p], **options)
 
@@ -25,15 +25,15 @@ def minimise(optimizer_cls, scale, iterations, **options):
 
 @pytest.mark.parametrize("scale", [1.0, 1e-9])
 def test_finds_the_rosenbrock_minimum_at_any_loss_scale(scale):
-    p, optimizer = minimise(LBFGS, scale, 200, max_iter=200, tolerance_grad=0.0)
+    p, optimizer = minimise(LBFGS, scale, max_iter=200, tolerance_grad=0.0)
     # measured: |p - (1, 1)| = 0 at both scales after 38-39 iterations (gradient exactly 0)
     assert torch.allclose(p, torch.ones(2, dtype=torch.float64), atol=1e-8, rtol=0)
 
 
 def test_torch_lbfgs_stalls_where_ours_does_not():
     """Why pinn has its own L-BFGS: torch drops curvature pairs with s·y <= 1e-10 (absolute)."""
-    ours, _ = minimise(LBFGS, 1e-9, 200, max_iter=200, tolerance_grad=0.0)
-    theirs, _ = minimise(torch.optim.LBFGS, 1e-9, 200, max_iter=200, line_search_fn="strong_wolfe",
+    ours, _ = minimise(LBFGS, 1e-9, max_iter=200, tolerance_grad=0.0)
+    theirs, _ = minimise(torch.optim.LBFGS, 1e-9, max_iter=200, line_search_fn="strong_wolfe",
                          tolerance_grad=0.0, tolerance_change=0.0)
     one = torch.ones(2, dtype=torch.float64)
     assert (ours - one).abs().max() < 1e-8
@@ -41,14 +41,14 @@ def test_torch_lbfgs_stalls_where_ours_does_not():
 
 
 def test_reports_why_it_stopped():
-    _, optimizer = minimise(LBFGS, 1.0, 5, max_iter=5)
+    _, optimizer = minimise(LBFGS, 1.0, max_iter=5)
     assert optimizer.stop_reason == STOP_MAX_ITER and optimizer.iterations == 5
-    _, optimizer = minimise(LBFGS, 1.0, 500, max_iter=500, tolerance_grad=1e-6)
+    _, optimizer = minimise(LBFGS, 1.0, max_iter=500, tolerance_grad=1e-6)
     assert optimizer.stop_reason == STOP_GRADIENT and optimizer.iterations < 500
 
 
 def test_memory_survives_between_calls_and_in_state_dict():
-    p, optimizer = minimise(LBFGS, 1.0, 10, max_iter=10)
+    p, optimizer = minimise(LBFGS, 1.0, max_iter=10)
     state = optimizer.state_dict()
     memory = next(iter(state["state"].values()))["memory"]
     assert 0 < len(memory) <= 10
