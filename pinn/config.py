@@ -206,6 +206,7 @@ class PointsConfig:
 
 
 LBFGS_ONLY = ("history", "tolerance_grad", "tolerance_change", "stall_window", "min_improvement")
+LBFGS_KEYS = ("optimizer", "steps", "lr") + LBFGS_ONLY
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,8 @@ class StageConfig:
     min_improvement: float = option(1e-3, number(at_least=0),
                                     "L-BFGS stops when the loss falls by less than this fraction over "
                                     "stall_window iterations (0: never)")
+    params: Mapping = option(dict, mapping, "problem parameters for this stage only, e.g. a larger eps "
+                                            "first (continuation); later stages start from its weights")
 
 
 DEFAULT_LR = {"adam": 1e-3, "lbfgs": 1.0}
@@ -303,7 +306,20 @@ def parse(data, source: str = "<config>", overrides: Mapping[str, Any] | None = 
         ctx.expect((), data, "a mapping with keys name, problem, network, training")
     for key, value in (overrides or {}).items():
         _set_path(data, key, value)
-    return section(RunConfig)(ctx, (), data)
+    cfg = section(RunConfig)(ctx, (), data)
+    _check_stage_params(ctx, cfg)
+    return cfg
+
+
+def _check_stage_params(ctx, cfg: RunConfig):
+    """Each stage's ``params`` must be valid parameters of the run's problem."""
+    from problems import resolve_params
+    for i, stage in enumerate(cfg.training.stages):
+        if stage.params:
+            try:
+                resolve_params(cfg.problem.type, {**cfg.problem.params, **stage.params})
+            except ParamError as e:
+                ctx.fail(("training", "stages", i, "params", e.key), str(e))
 
 
 def load(path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
@@ -338,8 +354,9 @@ def to_dict(cfg) -> dict:
         if dataclasses.is_dataclass(value):
             if isinstance(value, ActivationConfig):
                 return {"name": value.name, **{k: plain(v) for k, v in value.params.items()}}
-            if isinstance(value, StageConfig) and value.optimizer == "adam":
-                return {k: getattr(value, k) for k in ("optimizer", "steps", "lr")}
+            if isinstance(value, StageConfig):
+                keys = ("optimizer", "steps", "lr") if value.optimizer == "adam" else LBFGS_KEYS
+                return {k: plain(getattr(value, k)) for k in keys + (("params",) if value.params else ())}
             return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
         if isinstance(value, (tuple, list)):
             return [plain(v) for v in value]

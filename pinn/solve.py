@@ -117,7 +117,8 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
 
     points = training.points
     resample = (points.resample_every, points.candidates, training.seed) if points.sampler == sampling.ADAPTIVE else None
-    trainer = Trainer(model, loss, training.stages, save, progress, training.log_every, resample)
+    trainer = Trainer(model, loss, training.stages, save, progress, training.log_every, resample,
+                      _stage_problems(cfg, problem))
     with _threads(training.threads, device, batch.x.shape[0]):
         history = trainer.fit(previous)
     train_seconds = sum(s.seconds for s in history.stages)
@@ -136,6 +137,15 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     metrics["wall_seconds"] = round(time.perf_counter() - started, 3)
     io.write_json(run_dir / "metrics.json", metrics)
     return Result(run_dir, metrics, model, problem, history, cfg, warnings)
+
+
+def _stage_problems(cfg: RunConfig, problem):
+    """The problem each stage trains on: the run's own, or one with that stage's params overlaid."""
+    import problems
+    if not any(stage.params for stage in cfg.training.stages):
+        return None
+    return [problems.build(cfg.problem.type, {**cfg.problem.params, **stage.params}) if stage.params else problem
+            for stage in cfg.training.stages]
 
 
 def _load_checkpoint(path: Path, config_hash: str, device) -> dict:

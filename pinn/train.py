@@ -57,6 +57,7 @@ class StageRecord:
     seconds: float
     final: dict
     stop_reason: str
+    params: dict = field(default_factory=dict)  # the stage's problem parameters, where it set any
 
 
 @dataclass
@@ -105,11 +106,15 @@ class Trainer:
     complete) at the end of each stage and whenever training stops early. ``resample`` =
     (every, candidates, seed) redraws the loss's interior points every ``every`` Adam steps
     (``sampler: adaptive``); L-BFGS stages keep the points fixed, since its memory assumes one loss.
+    ``stage_problems`` (one per stage) swaps the loss's problem when a stage starts: continuation
+    in a parameter, each stage starting from the weights the previous one left.
     """
 
     def __init__(self, model, loss, stages, save: Callable[[dict], None], progress: Progress,
-                 log_every: int = 0, resample: tuple[int, int, int] | None = None):
+                 log_every: int = 0, resample: tuple[int, int, int] | None = None,
+                 stage_problems: list | None = None):
         self.model, self.loss, self.stages, self.save = model, loss, stages, save
+        self.stage_problems = stage_problems
         self.progress, self.log_every, self.resample = progress, log_every, resample
         self.names = loss.term_names
         self.history = History()
@@ -150,6 +155,8 @@ class Trainer:
             start = first_step if index == first_stage else 0
             if start == 0:
                 self.history.stage_starts.append(self.history.steps[-1] + 1 if self.history.steps else 0)
+            if self.stage_problems:
+                self.loss.problem = self.stage_problems[index]
             run = self._adam_stage if stage.optimizer == "adam" else self._lbfgs_stage
             optimizer = self._optimizer = self._build_optimizer(stage)
             if opt_state and index == first_stage:
@@ -167,8 +174,10 @@ class Trainer:
                                   f"the state was saved: run again with --resume to continue") from None
             final = self._evaluate()
             seconds = time.perf_counter() - began
-            self.history.stages.append(StageRecord(stage.optimizer, steps, seconds, final, reason))
-            self.progress.line(f"{stage.optimizer:<6} {steps} steps in {seconds:.1f} s, {reason}; "
+            self.history.stages.append(StageRecord(stage.optimizer, steps, seconds, final, reason,
+                                                   dict(stage.params)))
+            label = stage.optimizer + "".join(f" {k}={v:g}" for k, v in stage.params.items())
+            self.progress.line(f"{label:<6} {steps} steps in {seconds:.1f} s, {reason}; "
                                f"{format_terms(final)}")
             complete = index == len(self.stages) - 1
             self.save(self._checkpoint(index + 1, 0, None, complete=complete))

@@ -28,6 +28,10 @@ BAD = {
     "adam given an L-BFGS key": (GOOD.replace("steps: 2", "steps: 2, history: 5"),
                                  ["training.stages[0].history", "L-BFGS"]),
     "not a mapping": ("- just\n- a list\n", ["bad.yaml", "mapping"]),
+    "bad stage parameter": (GOOD.replace("steps: 2}", "steps: 2, params: {k: -1}}"),
+                            ["bad.yaml:5", "training.stages[0].params.k", "got -1", "> 0"]),
+    "unknown stage parameter": (GOOD.replace("steps: 2}", "steps: 2, params: {kk: 2}}"),
+                                ["training.stages[0].params.kk", "did you mean 'k'"]),
 }
 
 

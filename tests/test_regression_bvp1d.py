@@ -22,6 +22,9 @@ SHORTENED = 0.3
     ("beam1d_simply", 4.5e-4),    # measured 1.14e-4; margin 4x (full schedule: see benchmarks)
     ("beam1d_clamped", 3e-6),     # measured 7.90e-7; margin 3.8x
     ("beam1d_cantilever", 3.5e-5),  # measured 9.07e-6; margin 3.9x
+    ("poisson1d_k8", 3.5e-4),     # measured 8.94e-5; margin 3.9x
+    ("helmholtz1d", 3e-4),        # measured 7.77e-5; margin 3.9x
+    ("layer1d_eps0.01", 1.7e-3),  # measured 4.28e-4; margin 4x (eps continuation; 0.94 without it)
 ])
 def test_shortened_schedule_reaches_its_measured_error(config, bound, configs, tmp_path):
     cfg = scale_steps(load(configs / f"{config}.yaml"), SHORTENED)

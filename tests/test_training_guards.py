@@ -1,4 +1,5 @@
 """A diverging or interrupted run stops cleanly, keeps its last good checkpoint and says so."""
+import json
 import math
 
 import pytest
@@ -81,3 +82,22 @@ def test_resume_refuses_a_different_config(config, tmp_path, capsys):
     assert main(["solve", str(config), "--out", str(out)]) == 0
     assert main(["solve", str(config), "--out", str(out), "--resume", "--steps-scale", "2"]) == 2
     assert "different configuration" in capsys.readouterr().err
+
+
+def test_stage_params_train_each_stage_on_its_own_problem(tmp_path, monkeypatch):
+    """Continuation: a stage with ``params`` trains on the problem with them overlaid."""
+    path = tmp_path / "continuation.yaml"
+    path.write_text(TINY.replace("poisson1d}", "layer1d, params: {eps: 0.05}}").replace(
+        "{optimizer: adam, steps: 40}", "{optimizer: adam, steps: 10, params: {eps: 0.5}}"))
+    seen, original = [], PinnLoss.__call__
+
+    def spy(self, model):
+        seen.append(self.problem.params["eps"])
+        return original(self, model)
+    monkeypatch.setattr(PinnLoss, "__call__", spy)
+    out = tmp_path / "run"
+    assert main(["solve", str(path), "--out", str(out)]) == 0
+    assert seen[:11] == [0.5] * 11 and set(seen[11:]) == {0.05}  # 10 steps + the final evaluation
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert [s["params"] for s in metrics["stages"]] == [{"eps": 0.5}, {}]
+    assert metrics["problem"] == "layer1d(eps=0.05)"  # scored on the run's own problem
