@@ -1,4 +1,4 @@
-"""Command line: ``pinn solve | check | list``. Exit codes follow DESIGN.md (0, 2, 3, 4).
+"""Command line: ``pinn solve | check | list | compare``. Exit codes follow DESIGN.md (0, 2, 3, 4).
 
 Errors a user can cause (PinnError) are printed as one line on stderr, never as a traceback.
 """
@@ -35,6 +35,11 @@ def cmd_solve(args) -> int:
              else f"residual rms {m['residual_rms']:.3e} (no reference solution)")
     print(f"{m['problem']} [{m['activation']}, {m['device']}, {m['dtype']}]: {error}; "
           f"trained {m['train_seconds']:.1f} s")
+    if "max_violation" in m:
+        free = m.get("free_boundary_error")
+        print(f"constraint [{m['formulation']}, {m['penalty']}]: max violation {m['max_violation']:.2e}, "
+              f"complementarity {m['complementarity']:.2e}"
+              + (f", free-boundary error {free:.2e}, contact IoU {m['contact_iou']:.4f}" if free is not None else ""))
     print(f"run folder: {result.run_dir}")
     return 0
 
@@ -47,6 +52,23 @@ def cmd_check(args) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{args.file}: valid. {problem.title()} has order {problem.order}; activation "
           f"{activation_label(cfg)} is suitable" + (" (forced)" if warnings else "") + ".")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from pathlib import Path
+
+    from .compare import compare, markdown, parse_list
+    from .constraints import FORMULATIONS
+    from .penalties import PENALTIES
+    cfg = _load(args)
+    penalties = parse_list(args.penalties, list(PENALTIES), "--penalties")
+    formulations = (parse_list(args.formulations, list(FORMULATIONS), "--formulations") if args.formulations
+                    else [cfg.constraint.formulation] if cfg.constraint else [])
+    out = Path(args.out) if args.out else Path("outputs") / f"{cfg.name}-compare"
+    rows = compare(cfg, penalties, formulations, out)
+    print(markdown(rows, cfg), end="")
+    print(f"comparison folder: {out}")
     return 0
 
 
@@ -63,6 +85,15 @@ def cmd_list(args) -> int:
         print(f"  {name:<18} {factory(name)().smoothness().describe():<34} {cls.summary}")
     print(f"  suitable for order 2: {', '.join(suitable_names(2))}")
     print(f"  suitable for order 4: {', '.join(suitable_names(4))}")
+    from .constraints import FORMULATIONS
+    from .penalties import PENALTIES
+    print("barrier penalties phi(z), z = psi - u (constraint.penalty):")
+    for name, cls in PENALTIES.items():
+        params = ", ".join(f"{k}={p.default!r}" for k, p in cls.parameters_spec.items())
+        exact = "exact on z <= 0" if cls.exact_on_feasible else "not exact on z <= 0"
+        smooth = "C^inf" if cls.continuity == float("inf") else f"C^{int(cls.continuity)}"
+        print(f"  {name:<18} {smooth:<6} {exact:<20} {cls.summary}" + (f"  [{params}]" if params else ""))
+    print(f"constraint formulations: {', '.join(FORMULATIONS)}")
     return 0
 
 
@@ -70,7 +101,7 @@ def parser() -> argparse.ArgumentParser:
     from . import __version__
     top = argparse.ArgumentParser(prog="pinn", description="Physics-informed neural networks from YAML.")
     top.add_argument("--version", action="version", version=f"pinn {__version__}")
-    commands = top.add_subparsers(dest="command", required=True, metavar="{solve,check,list}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="{solve,check,list,compare}")
 
     solve = commands.add_parser("solve", help="train and write the run folder")
     solve.add_argument("file", help="YAML run configuration")
@@ -88,6 +119,16 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("file")
     check.add_argument("--force", action="store_true", help="report a failed check as a warning")
     check.set_defaults(run=cmd_check)
+
+    compare = commands.add_parser("compare", help="solve an obstacle config with several penalties and "
+                                                  "formulations; write a table and a figure")
+    compare.add_argument("file", help="YAML run configuration of an obstacle problem")
+    compare.add_argument("--penalties", default="relu,leaky,prelu,softplus",
+                         help="comma-separated barrier penalties (default: all four)")
+    compare.add_argument("--formulations", help="comma-separated formulations (default: the config's)")
+    compare.add_argument("--steps-scale", type=float, metavar="S", help="multiply every stage's steps by S")
+    compare.add_argument("--out", metavar="DIR", help="comparison folder (default outputs/<name>-compare)")
+    compare.set_defaults(run=cmd_compare)
 
     listing = commands.add_parser("list", help="problems, activations and their smoothness")
     listing.set_defaults(run=cmd_list)

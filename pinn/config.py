@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
-from . import activations, sampling
+from . import activations, constraints, penalties, sampling
 from .errors import ConfigError, ParamError
 from .params import as_float, did_you_mean, unknown_key_message
 
@@ -151,8 +151,9 @@ def section(cls) -> Parser:
 class ProblemConfig:
     type: str = option(dataclasses.MISSING, text, "a registered problem (see `pinn list`)")
     params: Mapping = option(dict, mapping, "the problem's parameters")
-    reference: str = option("auto", choice("auto", "exact", "solve_bvp", "none"),
-                            "what the PINN is scored against: auto is exact if known, else solve_bvp")
+    reference: str = option("auto", choice("auto", "exact", "solve_bvp", "fd-active-set", "none"),
+                            "what the PINN is scored against: auto is exact if known, else solve_bvp "
+                            "(1D ODEs) or fd-active-set (obstacle problems)")
 
 
 def problem_section(ctx, path, value):
@@ -165,31 +166,36 @@ def problem_section(ctx, path, value):
 
 
 @dataclass(frozen=True)
-class ActivationConfig:
-    name: str = "tanh"
+class Named:
+    """A registry entry chosen by name, with its validated parameters (activation, penalty)."""
+
+    name: str
     params: Mapping = field(default_factory=dict)
 
 
-def activation_section(ctx, path, value):
-    """``tanh`` or ``{name: softplus, beta: 2}``."""
-    if isinstance(value, str):
-        value = {"name": value}
-    mapping(ctx, path, value)
-    if "name" not in value:
-        ctx.fail(path + ("name",), f"missing; expected one of {', '.join(activations.REGISTRY)}")
-    params = {k: v for k, v in value.items() if k != "name"}
-    try:
-        resolved = activations.resolve_params(value["name"], params)
-    except ParamError as e:
-        ctx.fail(path + (e.key,), str(e))
-    return ActivationConfig(value["name"], resolved)
+def named_section(registry: Mapping, resolve_params) -> Parser:
+    """Parse ``tanh`` or ``{name: softplus, beta: 2}`` against ``registry``."""
+    def parse(ctx, path, value):
+        if isinstance(value, str):
+            value = {"name": value}
+        mapping(ctx, path, value)
+        if "name" not in value:
+            ctx.fail(path + ("name",), f"missing; expected one of {', '.join(registry)}")
+        params = {k: v for k, v in value.items() if k != "name"}
+        try:
+            resolved = resolve_params(value["name"], params)
+        except ParamError as e:
+            ctx.fail(path + (e.key,), str(e))
+        return Named(value["name"], resolved)
+    return parse
 
 
 @dataclass(frozen=True)
 class NetworkConfig:
     layers: tuple = option((32, 32, 32), widths, "hidden layer widths")
-    activation: ActivationConfig = option(ActivationConfig, activation_section,
-                                          "the body's activation: a name, or {name: ..., param: ...}")
+    activation: Named = option(lambda: Named("tanh"),
+                               named_section(activations.REGISTRY, activations.resolve_params),
+                               "the body's activation: a name, or {name: ..., param: ...}")
     hard_bc: Any = option("auto", choice("auto", True, False),
                           "satisfy Dirichlet data exactly by an output transform (auto: where possible)")
 
@@ -271,11 +277,22 @@ class TrainingConfig:
 
 
 @dataclass(frozen=True)
+class ConstraintConfig:
+    formulation: str = option("complementarity", choice(*constraints.FORMULATIONS),
+                              "how u >= psi enters the loss (see pinn/constraints.py)")
+    penalty: Named = option(lambda: Named("relu"), named_section(penalties.PENALTIES, penalties.resolve_params),
+                            "the barrier penalty phi: a name, or {name: leaky, alpha: 0.01}")
+    mu: float = option(1.0e3, number(greater_than=0), "penalty weight (penalized-pde, penalty-loss)")
+
+
+@dataclass(frozen=True)
 class RunConfig:
     name: str = option(dataclasses.MISSING, run_name, "the run's name; its folder is outputs/<name>/")
     problem: ProblemConfig = option(dataclasses.MISSING, problem_section, "the problem section")
     network: NetworkConfig = option(NetworkConfig, section(NetworkConfig), "the network section")
     training: TrainingConfig = option(TrainingConfig, section(TrainingConfig), "the training section")
+    constraint: ConstraintConfig | None = option(None, section(ConstraintConfig),
+                                                 "obstacle problems only: formulation, penalty, mu")
 
 
 # ---------------------------------------------------------------- loading
@@ -308,7 +325,19 @@ def parse(data, source: str = "<config>", overrides: Mapping[str, Any] | None = 
         _set_path(data, key, value)
     cfg = section(RunConfig)(ctx, (), data)
     _check_stage_params(ctx, cfg)
-    return cfg
+    return _check_constraint(ctx, cfg, data.get("constraint") is not None)
+
+
+def _check_constraint(ctx, cfg: RunConfig, given: bool) -> RunConfig:
+    """A constraint section belongs to problems with an inequality constraint, which always get one."""
+    import problems
+    has_constraint = bool(problems.REGISTRY[cfg.problem.type].has_constraints)
+    if given and not has_constraint:
+        ctx.fail(("constraint",), f"is only for obstacle problems; {cfg.problem.type} has no inequality "
+                                  f"constraint (remove the section)")
+    if has_constraint and cfg.constraint is None:
+        return dataclasses.replace(cfg, constraint=ConstraintConfig())
+    return cfg if has_constraint else dataclasses.replace(cfg, constraint=None)
 
 
 def _check_stage_params(ctx, cfg: RunConfig):
@@ -352,7 +381,7 @@ def to_dict(cfg) -> dict:
     """The resolved configuration as plain YAML-able data (every default filled in)."""
     def plain(value):
         if dataclasses.is_dataclass(value):
-            if isinstance(value, ActivationConfig):
+            if isinstance(value, Named):
                 return {"name": value.name, **{k: plain(v) for k, v in value.params.items()}}
             if isinstance(value, StageConfig):
                 keys = ("optimizer", "steps", "lr") if value.optimizer == "adam" else LBFGS_KEYS

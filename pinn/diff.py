@@ -108,3 +108,65 @@ class FieldView:
 
     def laplacian(self) -> Tensor:
         return self.parent.laplacian()[self.index]
+
+
+class ConstantField:
+    """Derivatives of a fixed function of x (no trainable parameters), computed once per batch.
+
+    Used for the lift g and distance factor d of an exact-boundary transform: they do not change
+    during training, so differentiating them again at every step is wasted work.
+    """
+
+    def __init__(self, x: Tensor, fn):
+        self._x = x.detach().requires_grad_(True)
+        with torch.enable_grad():
+            self._field = Field(self._x, fn(self._x))
+        self._cache: dict[tuple[int, ...], Tensor] = {}
+
+    def d(self, *dims: int) -> Tensor:
+        key = tuple(sorted(dims))
+        if key not in self._cache:
+            with torch.enable_grad():
+                self._cache[key] = self._field.d(*key).detach()
+        return self._cache[key]
+
+
+class TransformedField:
+    """u = g + d·n with g, d fixed (:class:`ConstantField`) and n the network's body output (a
+    :class:`Field`): derivatives by the Leibniz rule,
+
+        ∂^α u = ∂^α g + Σ_{β ⊆ α} ∂^β d · ∂^{α∖β} n,
+
+    (β running over the sub-multisets of the multi-index α, counted with multiplicity), so autograd
+    differentiates only the network. Same interface as :class:`Field`.
+    """
+
+    def __init__(self, network: Field, lift: ConstantField, distance: ConstantField):
+        self.network, self.lift, self.distance = network, lift, distance
+        self.x = network.x
+        self._cache: dict[tuple[int, ...], Tensor] = {}
+
+    @property
+    def dim(self) -> int:
+        return self.network.dim
+
+    def d(self, *dims: int) -> Tensor:
+        key = tuple(sorted(dims))
+        if key not in self._cache:
+            total = self.lift.d(*key)
+            for mask in range(1 << len(key)):
+                on_distance = tuple(k for i, k in enumerate(key) if mask >> i & 1)
+                on_network = tuple(k for i, k in enumerate(key) if not mask >> i & 1)
+                total = total + self.distance.d(*on_distance) * self.network.d(*on_network)
+            self._cache[key] = total
+        return self._cache[key]
+
+    @property
+    def value(self) -> Tensor:
+        return self.d()
+
+    def laplacian(self) -> Tensor:
+        return sum(self.d(i, i) for i in range(self.dim))
+
+    def restrict(self, index) -> "FieldView":
+        return FieldView(self, index)

@@ -2,6 +2,9 @@
 
     L(θ) = w_r mean_i R[u_θ](x_i)² + w_b mean_j B[u_θ](x_j)²
 
+For an obstacle problem the residual term is replaced by the terms of the configured
+:class:`~pinn.constraints.Formulation` (r, u − ψ and a barrier penalty φ combined).
+
 Interior and boundary points form one batch evaluated by one forward pass; a
 :class:`~pinn.diff.Field` over that batch computes each derivative once, and the residual and the
 boundary terms read their rows of it. Dirichlet data enforced by the network's output transform
@@ -21,7 +24,7 @@ from typing import Sequence
 import torch
 
 from . import sampling
-from .diff import Field
+from .diff import ConstantField, Field, TransformedField
 
 Tensor = torch.Tensor
 
@@ -60,9 +63,19 @@ class PinnLoss:
     """Callable: ``loss(model) -> LossValue`` on a :class:`Collocation` batch (fixed, unless
     :meth:`resample` redraws its interior rows)."""
 
-    def __init__(self, problem, batch: Collocation, weights):
-        self.problem, self.batch = problem, batch
-        self.weights = {"residual": weights.residual, "boundary": weights.boundary}
+    def __init__(self, problem, batch: Collocation, weights, formulation=None):
+        self.problem, self.batch, self.formulation = problem, batch, formulation
+        self._transform_fields = None  # (x, lift, distance) of the current batch
+        self.weights = {"residual": weights.residual, "boundary": weights.boundary,
+                        "constraint": weights.constraint, "complementarity": weights.residual}
+
+    def _interior(self, x: Tensor, u) -> dict[str, Tensor]:
+        """Pointwise interior residuals by term: the PDE's, or the constraint formulation's."""
+        r = self.problem.residual(x, u)
+        if self.formulation is None:
+            return {"residual": r}
+        obstacle, = self.problem.constraints()
+        return self.formulation.pointwise(r, obstacle.gap(x, u.value))
 
     def resample(self, model, candidates: int, seed: int):
         """RAD: redraw the interior points from ``candidates`` uniform ones, p ∝ |R|/mean|R| + 1."""
@@ -71,8 +84,8 @@ class PinnLoss:
         pool = sampling.in_box(domain.lower, domain.upper, candidates, "uniform", seed, x.dtype, x.device)
         pool.requires_grad_(True)
         with torch.enable_grad():
-            residual = self.problem.residual(pool, Field(pool, model(pool)))  # graph kept: u_xx needs u_x's
-        magnitude = residual.detach().abs().reshape(-1)
+            residuals = self._interior(pool, Field(pool, model(pool)))  # graph kept: u_xx needs u_x's
+        magnitude = sum(r.detach().abs() for r in residuals.values()).reshape(-1)
         weights = magnitude / magnitude.mean().clamp_min(torch.finfo(x.dtype).tiny) + 1
         generator = torch.Generator(device=x.device).manual_seed(seed)
         chosen = torch.multinomial(weights, rows.stop - rows.start, replacement=False, generator=generator)
@@ -82,15 +95,32 @@ class PinnLoss:
 
     @property
     def term_names(self) -> list[str]:
-        return ["residual"] + (["boundary"] if self.batch.boundary else [])
+        """Loss terms, then quantities only recorded (a learnable penalty's α)."""
+        interior = self.formulation.terms if self.formulation else ("residual",)
+        return [*interior, *(["boundary"] if self.batch.boundary else []), *self._logged()]
+
+    def _logged(self) -> dict[str, Tensor]:
+        return self.formulation.penalty.logged() if self.formulation else {}
+
+    def field(self, model, x: Tensor):
+        """u on the batch as a Field. With an exact-boundary transform u = g + d·N, g and d are
+        differentiated once per batch and combined by the Leibniz rule (:class:`TransformedField`):
+        in 2D that halves the step time against differentiating through g and d each step."""
+        transform = getattr(model, "transform", None)
+        if transform is None:
+            return Field(x, model(x))
+        if self._transform_fields is None or self._transform_fields[0] is not x:
+            self._transform_fields = (x, ConstantField(x, transform.lift), ConstantField(x, transform.distance))
+        _, lift, distance = self._transform_fields
+        return TransformedField(Field(x, model.body_output(x)), lift, distance)
 
     def __call__(self, model) -> LossValue:
         x = self.batch.x
-        u = Field(x, model(x))
+        u = self.field(model, x)
         interior = self.batch.interior
-        terms = {"residual": self.problem.residual(x[interior], u.restrict(interior)).square().mean()}
+        terms = {name: r.square().mean() for name, r in self._interior(x[interior], u.restrict(interior)).items()}
         if self.batch.boundary:
             squares = [bc.residual(x[rows], u.restrict(rows)).square() for bc, rows in self.batch.boundary]
             terms["boundary"] = torch.cat(squares).mean()
         total = sum(self.weights[name] * value for name, value in terms.items())
-        return LossValue(total, terms)
+        return LossValue(total, {**terms, **self._logged()})

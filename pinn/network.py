@@ -57,6 +57,10 @@ class MLP(nn.Module):
         self.body = nn.Sequential(*layers)
         self.transform = transform
 
+    def body_output(self, x: Tensor) -> Tensor:
+        """N(x): the network before the output transform."""
+        return self.body((x - self.center) / self.half_width)
+
     def forward(self, x: Tensor) -> Tensor:
-        n = self.body((x - self.center) / self.half_width)
+        n = self.body_output(x)
         return n if self.transform is None else self.transform(x, n)

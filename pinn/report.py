@@ -1,6 +1,6 @@
 """Metrics against the reference solution, and the figures of a run folder.
 
-Errors are measured on a closed tensor grid (1001 points in 1D, 200 x 200 in 2D), in float64:
+Errors are measured on a closed tensor grid (1001 points in 1D, 201 x 201 in 2D), in float64:
 
     rel_l2 = ||u - u*||_2 / ||u*||_2,   max_abs_error = max |u - u*|,
 
@@ -71,7 +71,7 @@ def evaluate(problem, model, device, dtype, reference: str = "auto") -> Evaluati
                       derivatives, ref_derivatives)
 
 
-def _title(problem, activation: str, metrics: dict) -> str:
+def figure_title(problem, activation: str, metrics: dict) -> str:
     error = f"rel L2 {metrics['rel_l2']:.2e}" if "rel_l2" in metrics else \
         f"residual rms {metrics['residual_rms']:.2e}"
     return f"{problem.title()} — {activation} — {error}"
@@ -107,7 +107,7 @@ def solution_figure(problem, ev: Evaluation, activation: str):
     else:
         error_axis.semilogy(x, _for_log_axis(ev.residual), color="tab:red")
         error_axis.set_ylabel("|PDE residual|")
-    axes[0].set_title(_title(problem, activation, ev.metrics))
+    axes[0].set_title(figure_title(problem, activation, ev.metrics))
     axes[-1].set_xlabel("x")
     for ax in axes:
         ax.grid(alpha=0.3)
@@ -115,11 +115,43 @@ def solution_figure(problem, ev: Evaluation, activation: str):
     return fig
 
 
-def loss_figure(history, title: str):
-    """Each loss term against step on a log scale, with the stage boundaries marked."""
+def heatmaps_2d(problem, ev: Evaluation, activation: str) -> dict:
+    """2D: ``solution.png`` (the PINN, and the reference beside it) and ``error.png``
+    (|u − u_ref|, or |residual| without a reference), as heatmaps on the test grid."""
+    xs, ys = np.unique(ev.x[:, 0]), np.unique(ev.x[:, 1])
+    extent = (xs[0], xs[-1], ys[0], ys[-1])
+    as_grid = lambda v: v.reshape(len(xs), len(ys)).T
+    label = ev.metrics["reference"].replace("_", " ")
+    panels = [("PINN u", ev.u)] + ([(f"reference ({label})", ev.reference)] if ev.reference is not None else [])
+    solution, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.6), squeeze=False)
+    low, high = min(p.min() for _, p in panels), max(p.max() for _, p in panels)
+    for ax, (name, values) in zip(axes[0], panels):
+        image = ax.imshow(as_grid(values), origin="lower", extent=extent, cmap="viridis", vmin=low, vmax=high)
+        ax.contour(as_grid(values), levels=12, origin="lower", extent=extent, colors="white", linewidths=0.5)
+        ax.set_title(name)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        solution.colorbar(image, ax=ax, shrink=0.85)
+    solution.suptitle(figure_title(problem, activation, ev.metrics), fontsize=10)
+    solution.tight_layout()
+    error, ax = plt.subplots(figsize=(5.6, 4.8))
+    values = np.abs(ev.u - ev.reference) if ev.reference is not None else np.abs(ev.residual)
+    image = ax.imshow(np.log10(_for_log_axis(as_grid(values))), origin="lower", extent=extent, cmap="magma")
+    error.colorbar(image, ax=ax, shrink=0.85, label="log10 " + ("|u − u_ref|" if ev.reference is not None
+                                                                 else "|PDE residual|"))
+    ax.set_title(figure_title(problem, activation, ev.metrics), fontsize=9)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    error.tight_layout()
+    return {"solution.png": solution, "error.png": error}
+
+
+def loss_figure(history, title: str, terms=None):
+    """Each loss term (all recorded ones unless ``terms`` is given) against step on a log scale,
+    with the stage boundaries marked."""
     fig, ax = plt.subplots(figsize=(7, 4))
-    for name, values in history.terms.items():
-        ax.semilogy(history.steps, values, label=name)
+    for name in terms or history.terms:
+        ax.semilogy(history.steps, history.terms[name], label=name)
     for start, stage in zip(history.stage_starts, history.stages):
         ax.axvline(start, color="gray", ls="--", lw=0.8)
         ax.annotate(stage.optimizer, (start, 1), xycoords=("data", "axes fraction"),

@@ -56,5 +56,6 @@ def test_grid(lower, upper, per_axis: int, dtype=torch.float64) -> torch.Tensor:
 
 
 def default_test_points(dim: int) -> int:
-    """Nodes per axis for error metrics: >= 1000 points in 1D, a 200 x 200 grid in 2D."""
-    return 1001 if dim == 1 else math.ceil(40000 ** (1 / dim))
+    """Nodes per axis for error metrics: 1001 in 1D, a 201 x 201 grid in 2D (odd, so that the
+    centre of the box is a node, and so is every node of a finite-difference grid of 2^k + 1)."""
+    return 1001 if dim == 1 else 201 if dim == 2 else math.ceil(40000 ** (1 / dim))

@@ -10,7 +10,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import torch
 
-from . import __version__, activations, io, report, sampling, smoothness
+from . import __version__, activations, constraints, contact, io, penalties, report, sampling, smoothness
 from .config import RunConfig, load, sha256, to_dict
 from .errors import ConfigError
 from .losses import PinnLoss, collocation
@@ -30,6 +30,7 @@ class Result:
     history: object
     config: RunConfig
     warnings: list
+    evaluation: object  # report.Evaluation on the test grid
 
 
 def activation_label(cfg: RunConfig) -> str:
@@ -82,6 +83,14 @@ def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
     return model, [bc for bc in conditions if bc not in covered]
 
 
+def build_formulation(cfg: RunConfig):
+    """The obstacle formulation with its penalty, or None for problems without a constraint."""
+    if cfg.constraint is None:
+        return None
+    penalty = penalties.build(cfg.constraint.penalty.name, cfg.constraint.penalty.params)
+    return constraints.FORMULATIONS[cfg.constraint.formulation](penalty, cfg.constraint.mu)
+
+
 def solve(config, out_dir=None, force: bool = False, resume: bool = False,
           progress: Progress | None = None) -> Result:
     """Train a PINN for ``config`` (a RunConfig or a YAML path) and write its run folder.
@@ -102,9 +111,13 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     config_hash = sha256(cfg)
 
     model, soft_conditions = build_model(cfg, problem, make_activation, device, dtype)
+    formulation = build_formulation(cfg)
+    if formulation is not None:
+        # learnable penalty parameters (PReLU's α) train, save and restore with the network
+        model.add_module("penalty", formulation.penalty.to(device=device, dtype=dtype))
     batch = collocation(problem, soft_conditions, training.points.interior, training.points.boundary,
                         training.points.sampler, training.seed, dtype, device)
-    loss = PinnLoss(problem, batch, training.weights)
+    loss = PinnLoss(problem, batch, training.weights, formulation)
 
     checkpoint_path = run_dir / "checkpoint.pt"
     previous = _load_checkpoint(checkpoint_path, config_hash, device) if resume else None
@@ -124,6 +137,11 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     train_seconds = sum(s.seconds for s in history.stages)
 
     evaluation = report.evaluate(problem, model, device, dtype, cfg.problem.reference)
+    if formulation is not None:
+        evaluation.metrics.update(contact.metrics(problem, evaluation))
+        evaluation.metrics.update({"formulation": formulation.name, "penalty": formulation.penalty.label(),
+                                   **({"mu": formulation.mu} if formulation.uses_mu else {}),
+                                   **{k: float(v) for k, v in formulation.penalty.logged().items()}})
     metrics = {**evaluation.metrics,
                "train_seconds": round(train_seconds, 3),
                "stages": [vars(s) for s in history.stages],
@@ -133,10 +151,10 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
                "versions": {"python": platform.python_version(), "torch": torch.__version__,
                             "pinn": __version__},
                "config_sha256": config_hash}
-    _write_figures(run_dir, problem, evaluation, history, activation_label(cfg))
+    _write_figures(run_dir, problem, evaluation, history, run_label(cfg), loss.term_names)
     metrics["wall_seconds"] = round(time.perf_counter() - started, 3)
     io.write_json(run_dir / "metrics.json", metrics)
-    return Result(run_dir, metrics, model, problem, history, cfg, warnings)
+    return Result(run_dir, metrics, model, problem, history, cfg, warnings, evaluation)
 
 
 def _stage_problems(cfg: RunConfig, problem):
@@ -158,10 +176,31 @@ def _load_checkpoint(path: Path, config_hash: str, device) -> dict:
     return checkpoint
 
 
-def _write_figures(run_dir: Path, problem, evaluation, history, activation: str):
-    figures = {"loss.png": report.loss_figure(history, f"{problem.title()} — {activation} — loss")}
+def run_label(cfg: RunConfig) -> str:
+    """The activation, and for obstacle problems the formulation and penalty: figure titles."""
+    label = activation_label(cfg)
+    if cfg.constraint is not None:
+        penalty = cfg.constraint.penalty
+        params = ", ".join(f"{k}={v:g}" for k, v in penalty.params.items())
+        label += f", {cfg.constraint.formulation} {penalty.name}" + (f"({params})" if params else "")
+    return label
+
+
+def _write_figures(run_dir: Path, problem, evaluation, history, label: str, terms: list):
+    logged = [name for name in terms if name == "alpha"]
+    figures = {"loss.png": report.loss_figure(history, f"{problem.title()} — {label} — loss",
+                                              [t for t in terms if t not in logged])}
+    if logged:
+        figures["penalty_alpha.png"] = contact.alpha_figure(history, f"{problem.title()} — {label}")
+    obstacle = problem.has_constraints
+    title = report.figure_title(problem, label, evaluation.metrics)
     if problem.domain.dim == 1:
-        figures["solution.png"] = report.solution_figure(problem, evaluation, activation)
+        figures["solution.png"] = (contact.figure_1d(problem, evaluation, title) if obstacle
+                                   else report.solution_figure(problem, evaluation, label))
+    elif problem.domain.dim == 2:
+        figures.update(report.heatmaps_2d(problem, evaluation, label))
+        if obstacle:
+            figures["contact.png"] = contact.figure_2d(problem, evaluation, title)
     for name, figure in figures.items():
         io.write_figure(run_dir / name, figure)
         plt.close(figure)

@@ -8,9 +8,11 @@ from pinn.params import did_you_mean, resolve
 
 from .base import Problem
 from .bvp1d import Beam1D, Bratu1D, Helmholtz1D, Layer1D, Mixed1D, Poisson1D, Robin1D, VarCoef1D
+from .obstacle import Parabola1D, Radial2D, Tent1D
 
 REGISTRY: dict[str, type[Problem]] = {
-    cls.name: cls for cls in (Poisson1D, Mixed1D, Robin1D, VarCoef1D, Layer1D, Bratu1D, Helmholtz1D, Beam1D)}
+    cls.name: cls for cls in (Poisson1D, Mixed1D, Robin1D, VarCoef1D, Layer1D, Bratu1D, Helmholtz1D, Beam1D,
+                              Tent1D, Parabola1D, Radial2D)}
 
 
 def resolve_params(type_name: str, params: Mapping | None) -> dict:

@@ -128,6 +128,17 @@ class Derivative(BoundaryCondition):
         return u.d(*([self.side.dim] * self.order)) - self.value(x)
 
 
+@dataclass(frozen=True)
+class LowerObstacle:
+    """The constraint u >= ψ(x) in the whole domain (an obstacle problem's)."""
+
+    psi: ValueFn
+
+    def gap(self, x: Tensor, u: Tensor) -> Tensor:
+        """u − ψ: >= 0 where the constraint holds."""
+        return u - self.psi(x)
+
+
 class Problem(ABC):
     """A PDE problem (see the module docstring for the contract).
 
@@ -138,6 +149,7 @@ class Problem(ABC):
     name: ClassVar[str]
     summary: ClassVar[str] = ""
     parameters_spec: ClassVar[Mapping[str, Param]] = {}
+    has_constraints: ClassVar[bool] = False  # True where constraints() is not empty
 
     def __init__(self, **params):
         self.params = params
@@ -161,7 +173,7 @@ class Problem(ABC):
         """``boundary_conditions()``, built once, so that the same objects are used throughout."""
         return self.boundary_conditions()
 
-    def constraints(self) -> list:
+    def constraints(self) -> list[LowerObstacle]:
         return []
 
     def exact(self, x: Tensor) -> Tensor | None:
@@ -178,7 +190,7 @@ class Problem(ABC):
 
     def hard_dirichlet(self) -> tuple[HardDirichlet, list[BoundaryCondition]] | None:
         """An output transform that satisfies Dirichlet data exactly, with the conditions it
-        covers; None when there is none (only 1D problems have one).
+        covers; None when there is none (1D, and 2D boxes with data on every side).
 
         With t = (x − a)/(b − a) and Dirichlet data at the ends E ⊂ {a, b},
 
@@ -188,6 +200,8 @@ class Problem(ABC):
         otherwise), and c normalising the factor's maximum to 1. Where an end also has u' = 0 and
         g is constant (a clamped end), p_e = 2: then u' = 0 holds exactly too.
         """
+        if self.domain.dim == 2:
+            return self._hard_dirichlet_box()
         if self.domain.dim != 1:
             return None
         (lo, hi), = self.domain.bounds
@@ -212,6 +226,44 @@ class Problem(ABC):
         peak = (p_a / (p_a + p_b)) ** p_a * (p_b / (p_a + p_b)) ** p_b
         distance = lambda x: ((x - lo) / length) ** p_a * ((hi - x) / length) ** p_b / peak
         return HardDirichlet(lift, distance), covered
+
+    def _hard_dirichlet_box(self):
+        """2D, Dirichlet data g on all four sides:  u = G(x, y) + d(x, y) N(x, y)  with
+
+            d = 16 s(1 − s) t(1 − t),   s = (x − a)/(b − a),  t = (y − c)/(d − c),
+
+        and G the transfinite (Coons) interpolant of g, which equals g on the whole boundary:
+
+            G = (1−s) g(a, y) + s g(b, y) + (1−t) g(x, c) + t g(x, d)
+                − [(1−s)(1−t) g(a, c) + s(1−t) g(b, c) + (1−s)t g(a, d) + st g(b, d)].
+
+        G reads g on the boundary only, so data defined there alone (a singular exact solution's
+        trace, say) are fine.
+        """
+        faces = {(bc.side.dim, bc.side.value): bc for bc in self.conditions if isinstance(bc, Dirichlet)}
+        (a, b), (c, d) = self.domain.bounds
+        if set(faces) != {(0, a), (0, b), (1, c), (1, d)}:
+            return None
+
+        def on(bc, xs, ys):
+            return bc.value(torch.cat([xs, ys], dim=1))
+
+        def lift(p):
+            x, y = p[:, :1], p[:, 1:]
+            s, t = (x - a) / (b - a), (y - c) / (d - c)
+            full = lambda v: torch.full_like(x, v)
+            left, right = on(faces[0, a], full(a), y), on(faces[0, b], full(b), y)
+            bottom, top = on(faces[1, c], x, full(c)), on(faces[1, d], x, full(d))
+            corners = ((1 - s) * (1 - t) * on(faces[0, a], full(a), full(c))
+                       + s * (1 - t) * on(faces[0, b], full(b), full(c))
+                       + (1 - s) * t * on(faces[0, a], full(a), full(d))
+                       + s * t * on(faces[0, b], full(b), full(d)))
+            return (1 - s) * left + s * right + (1 - t) * bottom + t * top - corners
+
+        def distance(p):
+            s, t = (p[:, :1] - a) / (b - a), (p[:, 1:] - c) / (d - c)
+            return 16 * s * (1 - s) * t * (1 - t)
+        return HardDirichlet(lift, distance), list(faces.values())
 
 
 def order_of(residual_order: int, conditions: Sequence[BoundaryCondition]) -> int:

@@ -1,7 +1,9 @@
-"""Reference solutions: the exact one, or ``scipy.integrate.solve_bvp`` on the first-order system.
+"""Reference solutions: the exact one, ``scipy.integrate.solve_bvp`` on the first-order system,
+or, for obstacle problems, finite differences with a primal-dual active set (``fd-active-set``,
+:mod:`problems.active_set`).
 
-Either way the reference returns u and its derivatives u', ..., u^(n-1) at given points, so that
-the run folder can score and plot fluxes as well as values.
+The first two return u and its derivatives u', ..., u^(n-1) at given points, so that the run
+folder can score and plot fluxes as well as values; the active-set reference returns u only.
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ from scipy.integrate import solve_bvp
 from pinn.diff import Field
 from pinn.errors import ConfigError, PinnError
 
+from . import active_set
 from .ode import OrdinaryBVP, StateDerivatives
 
 SOLVE_BVP_TOL = 1e-8         # relative residual of the collocation solution (the issue asks <= 1e-8)
 SOLVE_BVP_MAX_NODES = 200_000
-KINDS = ("auto", "exact", "solve_bvp", "none")
+FD_ACTIVE_SET = "fd-active-set"
+KINDS = ("auto", "exact", "solve_bvp", FD_ACTIVE_SET, "none")
 
 
 class ReferenceError(PinnError):
@@ -72,7 +76,11 @@ def resolve_kind(problem, kind: str) -> str:
     """What ``reference: auto`` means for this problem, or an error for an impossible choice."""
     can_solve = isinstance(problem, OrdinaryBVP)
     if kind == "auto":
-        return "exact" if problem.has_exact else "solve_bvp" if can_solve else "none"
+        classical = "solve_bvp" if can_solve else FD_ACTIVE_SET if problem.has_constraints else "none"
+        return "exact" if problem.has_exact else classical
+    if kind == FD_ACTIVE_SET and not problem.has_constraints:
+        raise ConfigError(f"problem.reference: got '{FD_ACTIVE_SET}', but {problem.title()} is not an obstacle "
+                          f"problem; expected exact, solve_bvp or none")
     if kind == "exact" and not problem.has_exact:
         raise ConfigError(f"problem.reference: got 'exact', but {problem.title()} has no exact solution; "
                           f"expected solve_bvp or none")
@@ -88,4 +96,6 @@ def reference_derivatives(problem, kind: str, x: torch.Tensor, count: int) -> li
         return exact_derivatives(problem, x, count)
     if kind == "solve_bvp":
         return solve_bvp_derivatives(problem, x, count)
+    if kind == FD_ACTIVE_SET:
+        return [active_set.reference(problem, x)]
     return None

@@ -1,0 +1,130 @@
+"""``pinn compare``: one obstacle config solved with every barrier penalty and formulation asked for.
+
+Writes, in the comparison folder, one run folder per (formulation, penalty) and
+
+* ``comparison.csv`` and ``comparison.md`` — one row per run: rel L2, max error, max violation of
+  u ≥ ψ, complementarity, free-boundary error, contact IoU, PReLU's final α, training seconds;
+* ``comparison.png`` — one panel per formulation, the error |u − u_ref| of each penalty along x
+  (in 2D along the line y = 0), so that bias and its location can be seen side by side.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io as _io
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import io, penalties
+from .config import Named, RunConfig
+from .errors import ConfigError, DivergenceError
+from .params import did_you_mean
+from .progress import Progress
+
+COLUMNS = ("formulation", "penalty", "rel_l2", "max_abs_error", "max_violation", "complementarity",
+           "free_boundary_error", "contact_iou", "alpha", "train_seconds", "status")
+
+
+def parse_list(text: str, allowed, option: str) -> list[str]:
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    if not names:
+        raise ConfigError(f"{option}: got {text!r}; expected a comma-separated list of {', '.join(allowed)}")
+    for name in names:
+        if name not in allowed:
+            raise ConfigError(f"{option}: got {name!r}; expected a comma-separated list of "
+                              f"{', '.join(allowed)}{did_you_mean(name, allowed)}")
+    return names
+
+
+def variant(cfg: RunConfig, formulation: str, penalty: str) -> RunConfig:
+    """``cfg`` with another formulation and penalty (the config's own penalty keeps its params)."""
+    own = cfg.constraint.penalty
+    params = own.params if own.name == penalty else penalties.resolve_params(penalty, {})
+    constraint = dataclasses.replace(cfg.constraint, formulation=formulation, penalty=Named(penalty, params))
+    return dataclasses.replace(cfg, name=f"{cfg.name}-{formulation}-{penalty}", constraint=constraint)
+
+
+def compare(cfg: RunConfig, penalty_names, formulation_names, out_dir: Path, progress: Progress | None = None):
+    """Solve every (formulation, penalty) pair; returns the table rows (dicts keyed by COLUMNS)."""
+    from .solve import solve
+    if cfg.constraint is None:
+        raise ConfigError(f"compare: {cfg.problem.type} has no inequality constraint; compare needs an "
+                          f"obstacle problem (tent1d, parabola1d, radial2d)")
+    progress = progress or Progress()
+    rows, curves = [], {}
+    for formulation in formulation_names:
+        for penalty in penalty_names:
+            run = variant(cfg, formulation, penalty)
+            progress.line(f"== {formulation} / {penalty}")
+            row = {"formulation": formulation, "penalty": run.constraint.penalty.name}
+            try:
+                result = solve(run, out_dir=out_dir / f"{formulation}-{penalty}", progress=progress)
+            except DivergenceError:
+                rows.append({**row, "status": "diverged"})
+                continue
+            m = result.metrics
+            rows.append({**row, **{k: m.get(k) for k in COLUMNS[2:-1]}, "status": "ok"})
+            curves[formulation, penalty] = _error_line(result)
+    io.write_text(out_dir / "comparison.csv", _csv(rows))
+    io.write_text(out_dir / "comparison.md", markdown(rows, cfg))
+    import problems
+    dim = problems.REGISTRY[cfg.problem.type].domain.dim
+    figure = _figure(curves, formulation_names, penalty_names, cfg, dim)
+    io.write_figure(out_dir / "comparison.png", figure)
+    plt.close(figure)
+    return rows
+
+
+def _error_line(result):
+    """(x, |u − u_ref|) along x (2D: on the line y = 0) from a finished run's evaluation."""
+    ev = result.evaluation
+    if ev.reference is None:
+        return None
+    rows = np.isclose(ev.x[:, 1], 0.0) if ev.x.shape[1] == 2 else slice(None)
+    return ev.x[rows, 0], np.abs(ev.u - ev.reference)[rows]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2e}" if value != 0 else "0"
+    return str(value)
+
+
+def markdown(rows, cfg: RunConfig) -> str:
+    header = "| " + " | ".join(c.replace("_", " ") for c in COLUMNS) + " |"
+    lines = [f"Comparison on `{cfg.problem.type}` ({cfg.network.activation.name} "
+             f"{'x'.join(map(str, cfg.network.layers))}, mu = {cfg.constraint.mu:g})", "",
+             header, "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(_cell(row.get(c)) for c in COLUMNS) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _csv(rows) -> str:
+    buffer = _io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _figure(curves, formulation_names, penalty_names, cfg: RunConfig, dim: int):
+    fig, axes = plt.subplots(1, len(formulation_names), figsize=(5 * len(formulation_names), 4),
+                             squeeze=False, sharey=True)
+    for ax, formulation in zip(axes[0], formulation_names):
+        for penalty in penalty_names:
+            curve = curves.get((formulation, penalty))
+            if curve is not None:
+                ax.semilogy(curve[0], np.maximum(curve[1], 1e-16), lw=1.1, label=penalty)
+        ax.set_title(formulation)
+        ax.set_xlabel("x" if dim == 1 else "x (on the line y = 0)")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=8)
+    axes[0][0].set_ylabel("|u − u_ref|")
+    fig.suptitle(f"{cfg.problem.type}: error by penalty and formulation", fontsize=11)
+    fig.tight_layout()
+    return fig
+

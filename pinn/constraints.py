@@ -1,0 +1,68 @@
+"""Formulations of an obstacle constraint u ≥ ψ as PINN loss terms, with a barrier penalty φ.
+
+With r = −Δu − f (the problem's residual), g = u − ψ (the gap) and φ from :mod:`pinn.penalties`:
+
+* ``penalized-pde`` — one residual  r − μ φ(−g) = 0: the classical penalty method. In contact
+  the obstacle pushes with μ φ(ψ − u) = λ* = −Δψ − f, so u sits below ψ by about λ*/μ (ReLU):
+  the error falls like 1/μ, never to zero.
+* ``penalty-loss`` — separate terms  φ(−r)² (the PDE as an inequality, r ≥ 0),  μ φ(−g)²
+  (u ≥ ψ) and (r g)² (complementarity).
+* ``complementarity`` — one residual  r − φ(r − g) = 0. With φ = ReLU this is min(r, g) = 0, the
+  exact complementarity condition (no μ: the solution is its only zero); softplus smooths the min,
+  leaky and PReLU bias it to (1 − α) r + α g = 0 off contact.
+
+Each formulation returns pointwise residuals by name; the loss takes their mean squares, weighted
+by ``weights`` (residual → weights.residual, constraint → weights.constraint, complementarity →
+weights.residual).
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+import torch
+
+from .penalties import Penalty
+
+Tensor = torch.Tensor
+
+
+class Formulation(ABC):
+    name: ClassVar[str]
+    uses_mu: ClassVar[bool] = True
+    terms: ClassVar[tuple[str, ...]] = ("residual",)
+
+    def __init__(self, penalty: Penalty, mu: float):
+        self.penalty, self.mu = penalty, float(mu)
+
+    @abstractmethod
+    def pointwise(self, r: Tensor, gap: Tensor) -> dict[str, Tensor]:
+        """Residuals whose squares the loss averages, by term name."""
+
+
+class PenalizedPDE(Formulation):
+    name = "penalized-pde"
+
+    def pointwise(self, r, gap):
+        return {"residual": r - self.mu * self.penalty(-gap)}
+
+
+class PenaltyLoss(Formulation):
+    name = "penalty-loss"
+    terms = ("residual", "constraint", "complementarity")
+
+    def pointwise(self, r, gap):
+        return {"residual": self.penalty(-r), "constraint": self.mu ** 0.5 * self.penalty(-gap),
+                "complementarity": r * gap}
+
+
+class Complementarity(Formulation):
+    name = "complementarity"
+    uses_mu = False
+
+    def pointwise(self, r, gap):
+        return {"residual": r - self.penalty(r - gap)}
+
+
+FORMULATIONS: dict[str, type[Formulation]] = {
+    cls.name: cls for cls in (PenalizedPDE, PenaltyLoss, Complementarity)}

@@ -1,0 +1,54 @@
+"""Regression on the obstacle configs (shortened schedules), the PReLU run's α record and
+``pinn compare``. Full-length figures: benchmarks/obstacle.py. Bounds are the errors measured on
+the shortened schedule (2-core x86 CPU, torch 2.13.0, float64) times about 4."""
+import csv
+import json
+
+import pytest
+
+from pinn import load, solve
+from pinn.cli import main
+from pinn.config import scale_steps
+from pinn.progress import Progress
+
+
+@pytest.mark.parametrize("config, scale, bound, violation", [
+    ("tent1d", 0.3, 2.7e-3, 2e-2),       # measured rel L2 6.66e-4, max violation 4.95e-3
+    ("parabola1d", 0.3, 8e-3, 1.1e-2),   # measured 1.93e-3, 2.68e-3
+    ("radial2d", 0.1, 0.29, 0.25),       # measured 7.23e-2, 6.31e-2 (200 Adam + 100 L-BFGS steps)
+])
+def test_shortened_obstacle_schedule(config, scale, bound, violation, configs, tmp_path):
+    cfg = scale_steps(load(configs / f"{config}.yaml"), scale)
+    m = solve(cfg, out_dir=tmp_path, progress=Progress(enabled=False)).metrics
+    assert m["reference"] == "exact"
+    assert m["rel_l2"] <= bound
+    assert m["max_violation"] <= violation
+    assert m["contact_iou"] > 0.5  # measured 0.976, 0.835, 0.613
+    figures = ["solution.png"] + (["error.png", "contact.png"] if config == "radial2d" else [])
+    for name in figures + ["loss.png", "metrics.json", "checkpoint.pt"]:
+        assert (tmp_path / name).exists()
+
+
+def test_prelu_run_records_alpha_and_keeps_it_non_negative(configs, tmp_path):
+    out = tmp_path / "run"
+    code = main(["compare", str(configs / "tent1d.yaml"), "--penalties", "prelu,relu",
+                 "--formulations", "penalty-loss,complementarity", "--steps-scale", "0.05", "--out", str(out)])
+    assert code == 0
+    rows = list(csv.DictReader((out / "comparison.csv").open()))
+    assert [(r["formulation"], r["penalty"]) for r in rows] == [
+        ("penalty-loss", "prelu"), ("penalty-loss", "relu"), ("complementarity", "prelu"), ("complementarity", "relu")]
+    assert all(r["status"] == "ok" and float(r["rel_l2"]) < 1 for r in rows)
+    assert (out / "comparison.md").read_text().count("\n|") >= 5 and (out / "comparison.png").exists()
+    run = out / "penalty-loss-prelu"
+    metrics = json.loads((run / "metrics.json").read_text())
+    history = __import__("torch").load(run / "checkpoint.pt", weights_only=False)["history"]
+    assert min(history["terms"]["alpha"]) >= 0 and metrics["alpha"] >= 0
+    assert history["terms"]["alpha"][0] != history["terms"]["alpha"][-1]  # it is learnt
+    assert (run / "penalty_alpha.png").exists()
+
+
+def test_compare_refuses_a_problem_without_constraint_and_unknown_penalties(configs, tmp_path, capsys):
+    assert main(["compare", str(configs / "poisson1d.yaml"), "--out", str(tmp_path)]) == 2
+    assert "no inequality constraint" in capsys.readouterr().err
+    assert main(["compare", str(configs / "tent1d.yaml"), "--penalties", "relu,leakey", "--out", str(tmp_path)]) == 2
+    assert "did you mean 'leaky'" in capsys.readouterr().err
