@@ -16,8 +16,7 @@ from typing import Callable, ClassVar, Mapping
 import torch
 from torch import nn
 
-from .errors import ParamError
-from .params import Param, did_you_mean, non_negative, positive, resolve
+from .params import Param, non_negative, positive, resolve_registered
 
 INFINITE = math.inf
 
@@ -177,9 +176,7 @@ REGISTRY: dict[str, type[Activation]] = {cls.name: cls for cls in
 
 def resolve_params(name: str, params: Mapping | None) -> dict:
     """Validated parameters of activation ``name``; raises ParamError naming what is allowed."""
-    if name not in REGISTRY:
-        raise ParamError("name", name, f"one of {', '.join(REGISTRY)}{did_you_mean(name, REGISTRY)}")
-    return resolve(REGISTRY[name].parameters_spec, params)
+    return resolve_registered(REGISTRY, name, params)
 
 
 def factory(name: str, params: Mapping | None = None) -> Callable[[], Activation]:

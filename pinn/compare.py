@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io as _io
+from io import StringIO
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -104,7 +104,7 @@ def markdown(rows, cfg: RunConfig) -> str:
 
 
 def _csv(rows) -> str:
-    buffer = _io.StringIO()
+    buffer = StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)

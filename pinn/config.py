@@ -172,6 +172,11 @@ class Named:
     name: str
     params: Mapping = field(default_factory=dict)
 
+    def label(self) -> str:
+        """``softplus(beta=2)``, or the bare name without parameters."""
+        params = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        return f"{self.name}({params})" if params else self.name
+
 
 def named_section(registry: Mapping, resolve_params) -> Parser:
     """Parse ``tanh`` or ``{name: softplus, beta: 2}`` against ``registry``."""

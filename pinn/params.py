@@ -91,6 +91,13 @@ def resolve(spec: Mapping[str, Param], given: Mapping | None) -> dict:
             for name, p in spec.items()}
 
 
+def resolve_registered(registry: Mapping, name: str, params: Mapping | None) -> dict:
+    """Validated parameters of registry entry ``name`` (a class with ``parameters_spec``)."""
+    if name not in registry:
+        raise ParamError("name", name, f"one of {', '.join(registry)}{did_you_mean(name, registry)}")
+    return resolve(registry[name].parameters_spec, params)
+
+
 def positive(kind: str = "float", default=1.0, doc: str = "") -> Param:
     return Param(default, kind, lambda v: v > 0, f"{'an integer' if kind == 'int' else 'a number'} > 0", doc)
 

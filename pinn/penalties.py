@@ -27,8 +27,7 @@ from typing import ClassVar, Mapping
 import torch
 from torch import nn
 
-from .errors import ParamError
-from .params import Param, did_you_mean, positive, resolve
+from .params import Param, positive, resolve_registered
 
 INFINITE = math.inf
 
@@ -57,10 +56,6 @@ class Penalty(nn.Module, ABC):
     def logged(self) -> dict[str, torch.Tensor]:
         """Learnable quantities to record during training (name -> scalar)."""
         return {}
-
-    def label(self) -> str:
-        params = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
-        return f"{self.name}({params})" if params else self.name
 
 
 class ReLUPenalty(Penalty):
@@ -124,9 +119,7 @@ PENALTIES: dict[str, type[Penalty]] = {
 
 def resolve_params(name: str, params: Mapping | None) -> dict:
     """Validated parameters of penalty ``name``; raises ParamError naming what is allowed."""
-    if name not in PENALTIES:
-        raise ParamError("name", name, f"one of {', '.join(PENALTIES)}{did_you_mean(name, PENALTIES)}")
-    return resolve(PENALTIES[name].parameters_spec, params)
+    return resolve_registered(PENALTIES, name, params)
 
 
 def build(name: str, params: Mapping | None = None) -> Penalty:

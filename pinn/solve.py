@@ -34,9 +34,7 @@ class Result:
 
 
 def activation_label(cfg: RunConfig) -> str:
-    act = cfg.network.activation
-    params = ", ".join(f"{k}={v:g}" for k, v in act.params.items())
-    return f"{act.name}({params})" if params else act.name
+    return cfg.network.activation.label()
 
 
 def prepare(cfg: RunConfig, force: bool = False):
@@ -139,7 +137,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     evaluation = report.evaluate(problem, model, device, dtype, cfg.problem.reference)
     if formulation is not None:
         evaluation.metrics.update(contact.metrics(problem, evaluation))
-        evaluation.metrics.update({"formulation": formulation.name, "penalty": formulation.penalty.label(),
+        evaluation.metrics.update({"formulation": formulation.name, "penalty": cfg.constraint.penalty.label(),
                                    **({"mu": formulation.mu} if formulation.uses_mu else {}),
                                    **{k: float(v) for k, v in formulation.penalty.logged().items()}})
     metrics = {**evaluation.metrics,
@@ -180,9 +178,7 @@ def run_label(cfg: RunConfig) -> str:
     """The activation, and for obstacle problems the formulation and penalty: figure titles."""
     label = activation_label(cfg)
     if cfg.constraint is not None:
-        penalty = cfg.constraint.penalty
-        params = ", ".join(f"{k}={v:g}" for k, v in penalty.params.items())
-        label += f", {cfg.constraint.formulation} {penalty.name}" + (f"({params})" if params else "")
+        label += f", {cfg.constraint.formulation} {cfg.constraint.penalty.label()}"
     return label
 
 

@@ -53,7 +53,7 @@ def _boundary_values(problem, points: np.ndarray, on_boundary: np.ndarray) -> np
 
 
 def solve_grid(problem, n: int, initial: np.ndarray | None = None):
-    """(axes, u on the n^d grid as an array of shape (n,)*d, PDAS iterations)."""
+    """(axes, u on the n^d grid as an array of shape (n,)*d)."""
     dim = problem.domain.dim
     axes, points = _grid(problem, n)
     spacing = [a[1] - a[0] for a in axes]
@@ -81,7 +81,7 @@ def solve_grid(problem, n: int, initial: np.ndarray | None = None):
     psi = _evaluate(problem.obstacle, points[interior])
     u = np.maximum(initial[interior], psi) if initial is not None else np.maximum(spsolve(A, b), psi)
     active = u <= psi
-    for iteration in range(1, MAX_ITERATIONS + 1):
+    for _ in range(MAX_ITERATIONS):
         free = ~active
         u = psi.copy()
         if free.any():
@@ -97,7 +97,7 @@ def solve_grid(problem, n: int, initial: np.ndarray | None = None):
                         f"{MAX_ITERATIONS} iterations on a grid of {n} nodes per axis")
     full_u = boundary_values.copy()
     full_u[interior] = u
-    return axes, full_u.reshape((n,) * dim), iteration
+    return axes, full_u.reshape((n,) * dim)
 
 
 def solve(problem, n: int):
@@ -110,7 +110,7 @@ def solve(problem, n: int):
         if grid is not None:
             _, points = _grid(problem, size)
             initial = RegularGridInterpolator(axes, grid)(points)
-        axes, grid, _ = solve_grid(problem, size, initial)
+        axes, grid = solve_grid(problem, size, initial)
     return axes, grid
 
 

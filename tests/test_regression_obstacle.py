@@ -5,6 +5,7 @@ import csv
 import json
 
 import pytest
+import torch
 
 from pinn import load, solve
 from pinn.cli import main
@@ -41,7 +42,7 @@ def test_prelu_run_records_alpha_and_keeps_it_non_negative(configs, tmp_path):
     assert (out / "comparison.md").read_text().count("\n|") >= 5 and (out / "comparison.png").exists()
     run = out / "penalty-loss-prelu"
     metrics = json.loads((run / "metrics.json").read_text())
-    history = __import__("torch").load(run / "checkpoint.pt", weights_only=False)["history"]
+    history = torch.load(run / "checkpoint.pt", weights_only=False)["history"]
     assert min(history["terms"]["alpha"]) >= 0 and metrics["alpha"] >= 0
     assert history["terms"]["alpha"][0] != history["terms"]["alpha"][-1]  # it is learnt
     assert (run / "penalty_alpha.png").exists()
