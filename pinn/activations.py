@@ -16,6 +16,7 @@ from typing import Callable, ClassVar, Mapping
 import torch
 from torch import nn
 
+from . import expr
 from .params import Param, non_negative, positive, resolve_registered
 
 INFINITE = math.inf
@@ -174,12 +175,30 @@ REGISTRY: dict[str, type[Activation]] = {cls.name: cls for cls in
                                           ReLUPower)}
 
 
+EXPRESSION = "expression"  # activation: {expression: "x*sigmoid(x)"}
+
+
+class ExpressionActivation(nn.Module):
+    """σ written as an expression of x (:mod:`pinn.expr`). Nothing is declared about its
+    smoothness: :mod:`pinn.smoothness` probes it numerically, as it does any unregistered function."""
+
+    def __init__(self, source: str):
+        super().__init__()
+        self.source = source
+        self.expression = expr.parse(source, expr.Symbols(("x",), {}, False, "an activation is a function of x only"))
+
+    def forward(self, x):
+        return self.expression.evaluate(expr.Scope([x]), x)
+
+
 def resolve_params(name: str, params: Mapping | None) -> dict:
     """Validated parameters of activation ``name``; raises ParamError naming what is allowed."""
     return resolve_registered(REGISTRY, name, params)
 
 
-def factory(name: str, params: Mapping | None = None) -> Callable[[], Activation]:
+def factory(name: str, params: Mapping | None = None) -> Callable[[], nn.Module]:
     """A constructor of fresh activation modules (one per layer) from a validated name and params."""
+    if name == EXPRESSION:
+        return lambda: ExpressionActivation(params["expression"])
     cls, resolved = REGISTRY[name], resolve_params(name, params)
     return lambda: cls(**resolved)

@@ -32,7 +32,8 @@ def cmd_solve(args) -> int:
     m = result.metrics
     error = (f"rel L2 {m['rel_l2']:.3e}, max |error| {m['max_abs_error']:.3e} against the "
              f"{m['reference']} solution" if m["reference"] != "none"
-             else f"residual rms {m['residual_rms']:.3e} (no reference solution)")
+             else f"residual rms {m['residual_rms']:.3e}; no reference solution was available (no exact "
+                  f"solution given, and neither solve_bvp nor the active-set solver applies)")
     print(f"{m['problem']} [{m['activation']}, {m['device']}, {m['dtype']}]: {error}; "
           f"trained {m['train_seconds']:.1f} s")
     if "max_violation" in m:
@@ -80,9 +81,12 @@ def cmd_list(args) -> int:
     for name, cls in sorted(problems.REGISTRY.items()):
         params = ", ".join(f"{k}={p.default!r}" for k, p in cls.parameters_spec.items())
         print(f"  {name:<18} order {cls.order}  {cls.summary}" + (f"  [{params}]" if params else ""))
+    print(f"  {'expression':<18} any      a PDE written in the config: domain, equation, boundary, exact, "
+          f"obstacle (README: 'A problem written in YAML')")
     print("activations (smoothness with default parameters):")
     for name, cls in ACTIVATIONS.items():
         print(f"  {name:<18} {factory(name)().smoothness().describe():<34} {cls.summary}")
+    print(f"  {'{expression: ...}':<18} {'probed, never declared':<34} your own, e.g. {{expression: \"x*sigmoid(x)\"}}")
     print(f"  suitable for order 2: {', '.join(suitable_names(2))}")
     print(f"  suitable for order 4: {', '.join(suitable_names(4))}")
     from .constraints import FORMULATIONS

@@ -70,7 +70,7 @@ def compare(cfg: RunConfig, penalty_names, formulation_names, out_dir: Path, pro
     io.write_text(out_dir / "comparison.csv", _csv(rows))
     io.write_text(out_dir / "comparison.md", markdown(rows, cfg))
     import problems
-    dim = problems.REGISTRY[cfg.problem.type].domain.dim
+    dim = problems.build_from(cfg.problem).domain.dim
     figure = _figure(curves, formulation_names, penalty_names, cfg, dim)
     io.write_figure(out_dir / "comparison.png", figure)
     plt.close(figure)

@@ -12,86 +12,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import yaml
 
-from . import activations, constraints, penalties, sampling
+from . import activations, constraints, expr, penalties, sampling
 from .errors import ConfigError, ParamError
-from .params import as_float, did_you_mean, unknown_key_message
-
-KeyPath = tuple  # of str keys and int indices
-
-
-def format_path(path: KeyPath) -> str:
-    text = ""
-    for key in path:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
-    return text or "(top level)"
-
-
-class _Context:
-    """Where the document came from, to put file, line and key path in front of each message."""
-
-    def __init__(self, source: str, lines: Mapping[KeyPath, int] | None = None):
-        self.source, self.lines = source, lines or {}
-
-    def fail(self, path: KeyPath, message: str):
-        line = next((self.lines[path[:i]] for i in range(len(path), -1, -1) if path[:i] in self.lines), None)
-        where = f"{self.source}:{line}" if line else self.source
-        raise ConfigError(f"{where}: {format_path(path)}: {message}")
-
-    def expect(self, path: KeyPath, value, expected: str):
-        self.fail(path, f"got {_show(value)}; expected {expected}")
-
-
-def _show(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-# ---------------------------------------------------------------- value parsers
-Parser = Callable[[_Context, KeyPath, Any], Any]
-
-
-def integer(minimum: int | None = None) -> Parser:
-    def parse(ctx, path, value):
-        ok = isinstance(value, int) and not isinstance(value, bool) and (minimum is None or value >= minimum)
-        if not ok:
-            ctx.expect(path, value, "an integer" + (f" >= {minimum}" if minimum is not None else ""))
-        return value
-    return parse
-
-
-def number(greater_than: float | None = None, at_least: float | None = None) -> Parser:
-    expected = "a number" + (f" > {greater_than:g}" if greater_than is not None else "") + \
-               (f" >= {at_least:g}" if at_least is not None else "")
-
-    def parse(ctx, path, value):
-        x = as_float(value)
-        if x is None or not math.isfinite(x) or (greater_than is not None and not x > greater_than) \
-                or (at_least is not None and not x >= at_least):
-            ctx.expect(path, value, expected)
-        return x
-    return parse
-
-
-def choice(*options) -> Parser:
-    def parse(ctx, path, value):
-        if not any(type(value) is type(o) and value == o for o in options):  # 1 is not True
-            listed = ", ".join(str(o).lower() if isinstance(o, bool) else str(o) for o in options)
-            ctx.expect(path, value, f"one of {listed}{did_you_mean(value, options)}")
-        return value
-    return parse
-
-
-def text(ctx, path, value):
-    if not isinstance(value, str) or not value.strip():
-        ctx.expect(path, value, "a non-empty string")
-    return value
+from .problem_schema import ProblemConfig, expression_text, problem_section
+from .schema import (Context, Parser, choice, integer, mapping, number, option, section, section_list,
+                     text)
 
 
 def run_name(ctx, path, value):
@@ -114,57 +45,7 @@ def widths(ctx, path, value):
     return tuple(integer(1)(ctx, path + (i,), w) for i, w in enumerate(value))
 
 
-def mapping(ctx, path, value) -> dict:
-    if not isinstance(value, dict):
-        ctx.expect(path, value, "a mapping (key: value)")
-    return value
-
-
-def option(default, parse: Parser, doc: str = ""):
-    """A dataclass field with its default, its parser and a line of documentation."""
-    factory = {"default_factory": default} if callable(default) else {"default": default}
-    return field(metadata={"parse": parse, "doc": doc}, **factory)
-
-
-def section(cls) -> Parser:
-    """Parse a mapping into dataclass ``cls``: unknown keys rejected, each field by its parser."""
-    def parse(ctx, path, value):
-        if value is None:
-            value = {}
-        mapping(ctx, path, value)
-        names = [f.name for f in dataclasses.fields(cls)]
-        for key in value:
-            if key not in names:
-                ctx.fail(path + (key,), unknown_key_message(key, names))
-        values = {}
-        for f in dataclasses.fields(cls):
-            if f.name in value:
-                values[f.name] = f.metadata["parse"](ctx, path + (f.name,), value[f.name])
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                ctx.fail(path + (f.name,), f"missing; {f.metadata.get('doc') or 'required'}")
-        return cls(**values)
-    return parse
-
-
 # ---------------------------------------------------------------- schema
-@dataclass(frozen=True)
-class ProblemConfig:
-    type: str = option(dataclasses.MISSING, text, "a registered problem (see `pinn list`)")
-    params: Mapping = option(dict, mapping, "the problem's parameters")
-    reference: str = option("auto", choice("auto", "exact", "solve_bvp", "fd-active-set", "none"),
-                            "what the PINN is scored against: auto is exact if known, else solve_bvp "
-                            "(1D ODEs) or fd-active-set (obstacle problems)")
-
-
-def problem_section(ctx, path, value):
-    from problems import resolve_params  # problems depend on pinn; import at use keeps that one-way
-    cfg = section(ProblemConfig)(ctx, path, value)
-    try:
-        return ProblemConfig(cfg.type, resolve_params(cfg.type, cfg.params), cfg.reference)
-    except ParamError as e:
-        ctx.fail(path + ((e.key,) if e.key == "type" else ("params", e.key)), str(e))
-
-
 @dataclass(frozen=True)
 class Named:
     """A registry entry chosen by name, with its validated parameters (activation, penalty)."""
@@ -174,6 +55,8 @@ class Named:
 
     def label(self) -> str:
         """``softplus(beta=2)``, or the bare name without parameters."""
+        if self.name == activations.EXPRESSION:
+            return f"σ(x) = {self.params['expression']}"
         params = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
         return f"{self.name}({params})" if params else self.name
 
@@ -195,12 +78,28 @@ def named_section(registry: Mapping, resolve_params) -> Parser:
     return parse
 
 
+def activation_section(ctx, path, value):
+    """A registered activation (``tanh``, ``{name: softplus, beta: 2}``) or ``{expression: ...}``."""
+    if isinstance(value, dict) and "expression" in value and value.get("name", activations.EXPRESSION) == activations.EXPRESSION:
+        for key in value:
+            if key not in ("name", "expression"):
+                ctx.fail(path + (key,), "is not allowed beside expression (an expression activation has "
+                                        "no parameters; write numbers into it)")
+        source = expression_text(ctx, path + ("expression",), value["expression"])
+        try:
+            activations.ExpressionActivation(source)
+        except expr.ExpressionError as e:
+            ctx.fail(path + ("expression",), f"{e}", e.caret())
+        return Named(activations.EXPRESSION, {"expression": source})
+    return named_section(activations.REGISTRY, activations.resolve_params)(ctx, path, value)
+
+
 @dataclass(frozen=True)
 class NetworkConfig:
     layers: tuple = option((32, 32, 32), widths, "hidden layer widths")
-    activation: Named = option(lambda: Named("tanh"),
-                               named_section(activations.REGISTRY, activations.resolve_params),
-                               "the body's activation: a name, or {name: ..., param: ...}")
+    activation: Named = option(lambda: Named("tanh"), activation_section,
+                               "the body's activation: a name, {name: ..., param: ...}, or "
+                               "{expression: \"x*sigmoid(x)\"}")
     hard_bc: Any = option("auto", choice("auto", True, False),
                           "satisfy Dirichlet data exactly by an output transform (auto: where possible)")
 
@@ -243,11 +142,8 @@ DEFAULT_LR = {"adam": 1e-3, "lbfgs": 1.0}
 
 
 def stages_section(ctx, path, value):
-    if not isinstance(value, list) or not value:
-        ctx.expect(path, value, "a non-empty list of stages, e.g. [{optimizer: adam, steps: 1000}]")
     stages = []
-    for i, item in enumerate(value):
-        stage = section(StageConfig)(ctx, path + (i,), item)
+    for i, item, stage in section_list(StageConfig, "[{optimizer: adam, steps: 1000}]")(ctx, path, value):
         if stage.optimizer == "adam":
             for key in LBFGS_ONLY:
                 if key in item:
@@ -301,15 +197,23 @@ class RunConfig:
 
 
 # ---------------------------------------------------------------- loading
-def _line_numbers(node, path: KeyPath = ()) -> dict:
-    """Key path -> 1-based line of each value in a composed YAML node tree."""
-    lines = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, child in node.value:
-            lines.update(_line_numbers(child, path + (key.value,)))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, child in enumerate(node.value):
-            lines.update(_line_numbers(child, path + (i,)))
+def _line_numbers(root) -> dict:
+    """Key path -> 1-based line of each value in a composed YAML node tree.
+
+    Iterative, and each node is visited once: an alias makes a node reachable from several
+    paths (or from itself, ``&a [*a]``), and recursion would not end, or take exponential time.
+    """
+    lines, seen, stack = {}, set(), [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((child, path + (key.value,)) for key, child in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, path + (i,)) for i, child in enumerate(node.value))
     return lines
 
 
@@ -323,7 +227,7 @@ def _set_path(data: dict, dotted: str, value):
 def parse(data, source: str = "<config>", overrides: Mapping[str, Any] | None = None,
           lines: Mapping | None = None) -> RunConfig:
     """Validate an already-loaded document (overrides: dotted key -> value, e.g. training.device)."""
-    ctx = _Context(source, lines)
+    ctx = Context(source, lines)
     if not isinstance(data, dict):
         ctx.expect((), data, "a mapping with keys name, problem, network, training")
     for key, value in (overrides or {}).items():
@@ -336,7 +240,7 @@ def parse(data, source: str = "<config>", overrides: Mapping[str, Any] | None = 
 def _check_constraint(ctx, cfg: RunConfig, given: bool) -> RunConfig:
     """A constraint section belongs to problems with an inequality constraint, which always get one."""
     import problems
-    has_constraint = bool(problems.REGISTRY[cfg.problem.type].has_constraints)
+    has_constraint = problems.has_constraints(cfg.problem)
     if given and not has_constraint:
         ctx.fail(("constraint",), f"is only for obstacle problems; {cfg.problem.type} has no inequality "
                                   f"constraint (remove the section)")
@@ -347,13 +251,17 @@ def _check_constraint(ctx, cfg: RunConfig, given: bool) -> RunConfig:
 
 def _check_stage_params(ctx, cfg: RunConfig):
     """Each stage's ``params`` must be valid parameters of the run's problem."""
-    from problems import resolve_params
+    import problems
     for i, stage in enumerate(cfg.training.stages):
         if stage.params:
+            path = ("training", "stages", i, "params")
             try:
-                resolve_params(cfg.problem.type, {**cfg.problem.params, **stage.params})
+                problems.resolve_params(cfg.problem.type, {**cfg.problem.params, **stage.params}, cfg.problem.params)
+                problems.build_from(cfg.problem, stage.params)
             except ParamError as e:
-                ctx.fail(("training", "stages", i, "params", e.key), str(e))
+                ctx.fail(path + (e.key,), str(e))
+            except problems.expression.DefinitionError as e:
+                ctx.fail(path, f"with these parameters, problem.{'.'.join(map(str, e.path))}: {e.message}", e.detail)
 
 
 def load(path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
@@ -368,6 +276,8 @@ def load(path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
     try:
         data = yaml.safe_load(text_)
         lines = _line_numbers(yaml.compose(text_, Loader=yaml.SafeLoader)) if data is not None else {}
+    except RecursionError:
+        raise ConfigError(f"{path}: the YAML is nested too deeply to be a run configuration") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
@@ -391,7 +301,9 @@ def to_dict(cfg) -> dict:
             if isinstance(value, StageConfig):
                 keys = ("optimizer", "steps", "lr") if value.optimizer == "adam" else LBFGS_KEYS
                 return {k: plain(getattr(value, k)) for k in keys + (("params",) if value.params else ())}
-            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            # None means "not given" (an expression problem's optional keys, a robin-only a): left out
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                    if getattr(value, f.name) is not None}
         if isinstance(value, (tuple, list)):
             return [plain(v) for v in value]
         if isinstance(value, Mapping):

@@ -44,7 +44,7 @@ def prepare(cfg: RunConfig, force: bool = False):
     """
     import problems
     from problems.reference import resolve_kind
-    problem = problems.build(cfg.problem.type, cfg.problem.params)
+    problem = problems.build_from(cfg.problem)
     resolve_kind(problem, cfg.problem.reference)
     points = cfg.training.points
     if points.sampler == sampling.ADAPTIVE and points.candidates < points.interior:
@@ -160,7 +160,7 @@ def _stage_problems(cfg: RunConfig, problem):
     import problems
     if not any(stage.params for stage in cfg.training.stages):
         return None
-    return [problems.build(cfg.problem.type, {**cfg.problem.params, **stage.params}) if stage.params else problem
+    return [problems.build_from(cfg.problem, stage.params) if stage.params else problem
             for stage in cfg.training.stages]
 
 

@@ -6,6 +6,7 @@ from typing import Mapping
 from pinn.errors import ParamError
 from pinn.params import did_you_mean, resolve
 
+from . import expression
 from .base import Problem
 from .bvp1d import Beam1D, Bratu1D, Helmholtz1D, Layer1D, Mixed1D, Poisson1D, Robin1D, VarCoef1D
 from .obstacle import Parabola1D, Radial2D, Tent1D
@@ -15,13 +16,35 @@ REGISTRY: dict[str, type[Problem]] = {
                               Tent1D, Parabola1D, Radial2D)}
 
 
-def resolve_params(type_name: str, params: Mapping | None) -> dict:
-    """Validated parameters of problem ``type_name``; raises ParamError naming what is allowed."""
+def resolve_params(type_name: str, params: Mapping | None, declared: Mapping | None = None) -> dict:
+    """Validated parameters of problem ``type_name``; raises ParamError naming what is allowed.
+
+    An expression problem's parameters are the ones its section ``declared``.
+    """
+    if type_name == expression.EXPRESSION:
+        return resolve(expression.parameters_spec(declared or {}), params)
     if type_name not in REGISTRY:
-        raise ParamError("type", type_name,
-                         f"one of {', '.join(sorted(REGISTRY))}{did_you_mean(type_name, REGISTRY)}")
+        names = [*sorted(REGISTRY), expression.EXPRESSION]
+        raise ParamError("type", type_name, f"one of {', '.join(names)}{did_you_mean(type_name, names)}")
     return resolve(REGISTRY[type_name].parameters_spec, params)
 
 
 def build(type_name: str, params: Mapping | None = None) -> Problem:
+    """A registered problem by name."""
     return REGISTRY[type_name](**resolve_params(type_name, params))
+
+
+def build_from(section, params: Mapping | None = None) -> Problem:
+    """The problem of a validated config section (:class:`pinn.config.ProblemConfig`), with
+    ``params`` overlaid on its own (a stage's continuation parameters)."""
+    merged = {**section.params, **(params or {})}
+    if section.type == expression.EXPRESSION:
+        return expression.build(section, resolve_params(section.type, merged, section.params))
+    return build(section.type, merged)
+
+
+def has_constraints(section) -> bool:
+    """Whether the section's problem has an inequality constraint (an obstacle)."""
+    if section.type == expression.EXPRESSION:
+        return section.obstacle is not None
+    return bool(REGISTRY[section.type].has_constraints)

@@ -150,6 +150,11 @@ class Problem(ABC):
     summary: ClassVar[str] = ""
     parameters_spec: ClassVar[Mapping[str, Param]] = {}
     has_constraints: ClassVar[bool] = False  # True where constraints() is not empty
+    # Classical references this problem admits (problems.reference): solve_bvp needs the explicit
+    # form u^(n) = F(x, u, ..., u^(n-1)) as ``highest``; the active-set solver needs R = −Δu − f with
+    # ``source`` f, ``obstacle`` ψ and Dirichlet data on the whole boundary.
+    ode_ready: bool = False
+    active_set_ready: bool = False
 
     def __init__(self, **params):
         self.params = params

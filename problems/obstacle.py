@@ -29,6 +29,7 @@ class ObstacleProblem(Problem):
 
     order = 2
     has_constraints = True
+    active_set_ready = True
 
     @abstractmethod
     def obstacle(self, x: Tensor) -> Tensor: ...
@@ -61,16 +62,18 @@ class ObstacleProblem(Problem):
         return x.square().sum(dim=1) <= self.free_boundary ** 2
 
     def multiplier(self, x: Tensor) -> Tensor:
-        """λ* = −Δψ − f: what −Δu − f equals on the contact set (by autograd on ψ)."""
+        """λ* = R[ψ] (−Δψ − f here): what the residual equals on the contact set (autograd on ψ)."""
         from pinn.diff import Field
         x = x.detach().requires_grad_(True)
         with torch.enable_grad():
-            value = -Field(x, self.obstacle(x)).laplacian() - self.source(x)
+            value = self.residual(x, Field(x, self.obstacle(x)))
         return torch.nan_to_num(value.detach(), nan=0.0, posinf=0.0, neginf=0.0)
 
 
 def _tent_psi(x: Tensor) -> Tensor:
-    m = torch.minimum(x, 1 - x)
+    # where, not torch.minimum: at the tie x = ½ minimum's autograd splits the derivative between
+    # both branches, and λ* = −ψ'' came out wrong at that one point
+    m = torch.where(x <= 0.5, x, 1 - x)
     return torch.where(m <= 0.25, 100 * m ** 2, 100 * m * (1 - m) - 12.5)
 
 

@@ -41,6 +41,8 @@ class StateDerivatives:
 class OrdinaryBVP(Problem):
     """u^(n) = F(x, u, ..., u^(n-1)) on ``domain``; n = ``order``."""
 
+    ode_ready = True
+
     @abstractmethod
     def highest(self, x: Tensor, lower: Sequence[Tensor]) -> Tensor:
         """F: u^(n) from x and lower = [u, u', ..., u^(n-1)], each of shape (N, 1)."""

@@ -15,7 +15,7 @@ from pinn.diff import Field
 from pinn.errors import ConfigError, PinnError
 
 from . import active_set
-from .ode import OrdinaryBVP, StateDerivatives
+from .ode import StateDerivatives
 
 SOLVE_BVP_TOL = 1e-8         # relative residual of the collocation solution (the issue asks <= 1e-8)
 SOLVE_BVP_MAX_NODES = 200_000
@@ -37,7 +37,7 @@ def exact_derivatives(problem, x: torch.Tensor, count: int) -> list[np.ndarray]:
         return [field.d(*[0] * k).detach().numpy().ravel() for k in range(count)]
 
 
-def solve_bvp_derivatives(problem: OrdinaryBVP, x: torch.Tensor, count: int) -> list[np.ndarray]:
+def solve_bvp_derivatives(problem, x: torch.Tensor, count: int) -> list[np.ndarray]:
     """[u, u', ...] from solve_bvp on Y' = (Y_1, ..., F(x, Y)), tolerance SOLVE_BVP_TOL."""
     n = problem.order
     (lo, hi), = problem.domain.bounds
@@ -74,19 +74,20 @@ def solve_bvp_derivatives(problem: OrdinaryBVP, x: torch.Tensor, count: int) -> 
 
 def resolve_kind(problem, kind: str) -> str:
     """What ``reference: auto`` means for this problem, or an error for an impossible choice."""
-    can_solve = isinstance(problem, OrdinaryBVP)
     if kind == "auto":
-        classical = "solve_bvp" if can_solve else FD_ACTIVE_SET if problem.has_constraints else "none"
+        classical = "solve_bvp" if problem.ode_ready else FD_ACTIVE_SET if problem.active_set_ready else "none"
         return "exact" if problem.has_exact else classical
-    if kind == FD_ACTIVE_SET and not problem.has_constraints:
+    if kind == FD_ACTIVE_SET and not problem.active_set_ready:
         raise ConfigError(f"problem.reference: got '{FD_ACTIVE_SET}', but {problem.title()} is not an obstacle "
-                          f"problem; expected exact, solve_bvp or none")
+                          f"problem -Δu - f with Dirichlet data on the whole boundary; expected exact, "
+                          f"solve_bvp or none")
     if kind == "exact" and not problem.has_exact:
         raise ConfigError(f"problem.reference: got 'exact', but {problem.title()} has no exact solution; "
-                          f"expected solve_bvp or none")
-    if kind == "solve_bvp" and not can_solve:
-        raise ConfigError(f"problem.reference: got 'solve_bvp', but {problem.title()} is not a 1D ODE "
-                          f"problem; expected exact or none")
+                          f"expected solve_bvp, {FD_ACTIVE_SET} or none")
+    if kind == "solve_bvp" and not problem.ode_ready:
+        raise ConfigError(f"problem.reference: got 'solve_bvp', but {problem.title()} is not a 1D ODE with "
+                          f"as many boundary conditions as its order, affine in its highest derivative; "
+                          f"expected exact or none")
     return kind
 
 

@@ -95,6 +95,12 @@ def test_free_boundaries_match_benchmarks(name, a):
     assert torch.allclose(problem.exact(x), problem.obstacle(x), atol=1e-12)  # the lines touch psi there
 
 
+def test_tent_multiplier_is_200_on_the_whole_contact_set_including_its_centre():
+    problem = problems.build("tent1d")
+    x = torch.linspace(0.36, 0.64, 29, dtype=torch.float64)[:, None]  # contains x = 0.5
+    assert torch.equal(problem.multiplier(x), torch.full_like(x, 200.0))  # λ* = −ψ'' = 200
+
+
 def test_radial2d_constants_and_continuity():
     problem = problems.build("radial2d")
     r = problem.free_boundary

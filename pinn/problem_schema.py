@@ -1,0 +1,125 @@
+"""The ``problem`` section of the YAML schema: a registered problem by name, or one written in the
+expression language (``type: expression``: domain, equation, boundary, exact, obstacle).
+
+Expression problems are compiled here, while the file is read, so that every mistake in an
+expression is reported against its key, with a caret under the culprit, before anything runs.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+from . import expr
+from .errors import ParamError
+from .params import as_float
+from .schema import choice, integer, mapping, number, option, section, section_list, text
+
+EXPRESSION = "expression"
+BOUNDARY_TYPES = ("dirichlet", "neumann", "robin", "derivative")
+
+
+def expression_text(ctx, path, value):
+    """An expression of the language in pinn.expr, as written: text, or a plain number."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
+        ctx.expect(path, value, 'an expression such as "sin(pi*x)", or a number')
+    return str(value)
+
+
+def domain_box(ctx, path, value):
+    """[[lo, hi]] or [[lo, hi], [lo, hi]]; bounds are numbers or constant expressions ("2*pi")."""
+    example = "one [lo, hi] per coordinate, e.g. [[0, 1]] or [[-2, 2], [-2, 2]]"
+    if not isinstance(value, list) or not 1 <= len(value) <= 2:
+        ctx.expect(path, value, example)
+    bounds = []
+    for i, pair in enumerate(value):
+        if not isinstance(pair, list) or len(pair) != 2:
+            ctx.expect(path + (i,), pair, example)
+        ends = []
+        for j, end in enumerate(pair):
+            try:
+                ends.append(float(expr.parse(expression_text(ctx, path + (i, j), end), expr.Symbols(())).node(None)))
+            except expr.ExpressionError as e:
+                ctx.fail(path + (i, j), f"{e}", e.caret())
+        lo, hi = ends
+        if not (lo < hi and math.isfinite(hi - lo)):
+            ctx.expect(path + (i,), pair, "finite bounds with lo < hi")
+        bounds.append((lo, hi))
+    return tuple(bounds)
+
+
+@dataclass(frozen=True)
+class BoundarySpec:
+    at: str = option(dataclasses.MISSING, text, 'where: a side such as "x = 0", or "boundary" (all sides)')
+    type: str = option(dataclasses.MISSING, choice(*BOUNDARY_TYPES), "the kind of condition")
+    value: str = option("0", expression_text, "the data g, a function of the coordinates")
+    a: float | None = option(None, number(), "robin: a in a*u + b*u_x = value")
+    b: float | None = option(None, number(), "robin: b in a*u + b*u_x = value")
+    order: int | None = option(None, integer(1), "derivative: which derivative along the side's axis")
+
+
+def boundary_list(ctx, path, value):
+    specs = []
+    for i, _, spec in section_list(BoundarySpec, '[{at: "x = 0", type: dirichlet, value: "0"}]')(ctx, path, value):
+        needs = {"robin": ("a", "b"), "derivative": ("order",)}.get(spec.type, ())
+        for key in needs:
+            if getattr(spec, key) is None:
+                ctx.fail(path + (i, key), f"missing; a {spec.type} condition needs {' and '.join(needs)}")
+        for key in ("a", "b", "order"):
+            if key not in needs and getattr(spec, key) is not None:
+                ctx.fail(path + (i, key), f"is not used by a {spec.type} condition (remove it)")
+        specs.append(spec)
+    return tuple(specs)
+
+
+EXPRESSION_KEYS = ("domain", "equation", "boundary", "exact", "obstacle")
+
+
+@dataclass(frozen=True)
+class ProblemConfig:
+    type: str = option(dataclasses.MISSING, text, "a registered problem (see `pinn list`) or expression")
+    params: Mapping = option(dict, mapping, "the problem's parameters")
+    reference: str = option("auto", choice("auto", "exact", "solve_bvp", "fd-active-set", "none"),
+                            "what the PINN is scored against: auto is exact if known, else solve_bvp "
+                            "(1D ODEs) or fd-active-set (obstacle problems)")
+    domain: tuple | None = option(None, domain_box, "expression: one [lo, hi] per coordinate")
+    equation: str | None = option(None, expression_text, "expression: the residual R[u] of R[u] = 0")
+    boundary: tuple | None = option(None, boundary_list, "expression: the boundary conditions")
+    exact: str | None = option(None, expression_text, "expression: the exact solution, if known")
+    obstacle: str | None = option(None, expression_text, "expression: a lower obstacle, u >= obstacle")
+
+
+def problem_section(ctx, path, value):
+    from problems import resolve_params  # problems depend on pinn; import at use keeps that one-way
+    cfg = section(ProblemConfig)(ctx, path, value)
+    if cfg.type == EXPRESSION:
+        return _expression_problem(ctx, path, cfg)
+    for key in EXPRESSION_KEYS:
+        if getattr(cfg, key) is not None:
+            ctx.fail(path + (key,), f"is only for type: expression; {cfg.type} states its own equation "
+                                    f"(remove the key, or write the whole problem with type: expression)")
+    try:
+        return dataclasses.replace(cfg, params=resolve_params(cfg.type, cfg.params))
+    except ParamError as e:
+        ctx.fail(path + ((e.key,) if e.key == "type" else ("params", e.key)), str(e))
+
+
+def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
+    """Check names and values of params, then compile every expression (errors point at the key)."""
+    from problems import expression
+    for key in ("domain", "equation", "boundary"):
+        if getattr(cfg, key) is None:
+            ctx.fail(path + (key,), "missing; type: expression needs domain, equation and boundary")
+    params = {}
+    for name, value in cfg.params.items():
+        converted = as_float(value)
+        if converted is None or not math.isfinite(converted):
+            ctx.expect(path + ("params", name), value, "a finite number")
+        params[name] = converted
+    try:
+        expression.check_param_names(params)
+        expression.build(cfg, params)
+    except expression.DefinitionError as e:
+        ctx.fail(path + e.path, e.message, e.detail)
+    return dataclasses.replace(cfg, params=params)

@@ -1,0 +1,300 @@
+"""A problem written entirely in YAML (``problem.type: expression``), compiled by :mod:`pinn.expr`.
+
+    problem:
+      type: expression
+      domain: [[0, 1]]                      # one [lo, hi] per coordinate: x, then y
+      params: {eps: 0.01}
+      equation: "-eps*u_xx + u_x - 1"       # the residual R[u]; the PDE is R[u] = 0
+      boundary:
+        - {at: "x = 0", type: dirichlet, value: "0"}
+        - {at: "x = 1", type: robin, a: 1, b: 1, value: "2"}    # a u + b u_x = value
+      exact: "..."                          # optional: error metrics and plots against it
+      obstacle: "..."                       # optional: u >= obstacle (an obstacle problem)
+
+The PDE's order is the highest derivative in the equation and the boundary conditions; it feeds
+the C^k check like any registered problem's. Without ``exact`` the classical reference is found by
+probing the compiled equation numerically:
+
+* 1D, no obstacle: if R is affine in the highest derivative u^(n), R = a·u^(n) + b with a ≠ 0 (linear
+  or nonlinear in the lower derivatives: Bratu's −u'' − λe^u is), then u^(n) = −b/a is the explicit
+  form solve_bvp needs (n boundary conditions of order < n);
+* with an obstacle: if R = −Δu − f for some f(x), the finite-difference active-set solver applies.
+
+Otherwise the run reports residual norms and says that no reference was available.
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+import torch
+
+from pinn import expr
+from pinn.params import Param
+
+from .base import Box, Derivative, Dirichlet, Neumann, Problem, Robin, Side
+from .obstacle import ObstacleProblem
+
+Tensor = torch.Tensor
+EXPRESSION = "expression"
+COORDINATES = ("x", "y")
+WHOLE_BOUNDARY = "boundary"
+PROBE_SEED = 20260
+CONTACT_TOLERANCE = 1e-10  # exact − ψ below this (relative to max |ψ|) counts as contact
+RESERVED = {*COORDINATES, "z", "u", *expr.FUNCTIONS, *expr.CONSTANTS, expr.LAPLACIAN}
+
+
+class DefinitionError(ValueError):
+    """A definition that does not compile: ``path`` within the problem section, and the message."""
+
+    def __init__(self, path: tuple, message: str, detail: str = ""):
+        self.path, self.message, self.detail = path, message, detail
+        super().__init__(message)
+
+
+def _from_expression(path: tuple, error: expr.ExpressionError) -> DefinitionError:
+    return DefinitionError(path, f"{error}", error.caret())
+
+
+def check_param_names(params) -> None:
+    """Parameter names must be identifiers that do not shadow a symbol of the language."""
+    for name in params:
+        if not isinstance(name, str) or not name.isidentifier() or name.startswith("__"):
+            raise DefinitionError(("params", str(name)), f"got the name {name!r}; expected an identifier "
+                                                          f"such as eps or k_1")
+        if name in RESERVED or name.startswith("u_"):
+            raise DefinitionError(("params", name), f"the name {name!r} is taken by the expression language "
+                                                    f"(coordinates, u and its derivatives, functions, pi, e)")
+
+
+def parameters_spec(params) -> dict:
+    """Declared parameters of an expression problem: the ones its config gives, as numbers."""
+    return {name: Param(value, "float") for name, value in params.items()}
+
+
+class ProbeField:
+    """The field interface (``value``, ``d``, ``laplacian``) over given derivative values."""
+
+    def __init__(self, values: dict):
+        self.values = values
+
+    @property
+    def value(self) -> Tensor:
+        return self.values[()]
+
+    def d(self, *dims: int) -> Tensor:
+        return self.values[tuple(sorted(dims))]
+
+    def laplacian(self) -> Tensor:
+        dim = max((max(k) + 1 for k in self.values if k), default=1)
+        return sum(self.values.get((i, i), 0) for i in range(dim))
+
+
+class ExpressionProblem(Problem):
+    """R[u] = 0 with R, the boundary data and (optionally) the exact solution given as expressions."""
+
+    name = EXPRESSION
+    summary = "a PDE written in the config: equation, boundary, exact, obstacle (README: expression problems)"
+
+    def __init__(self, definition, **params):
+        """``definition``: the validated problem section (:class:`pinn.config.ProblemConfig`)."""
+        super().__init__(**params)
+        self.definition = definition
+        self._domain = Box(tuple((float(lo), float(hi)) for lo, hi in definition.domain))
+        names = COORDINATES[:self._domain.dim]
+        data = lambda what: expr.Symbols(names, params, False, f"{what} is a function of "
+                                                               f"{' and '.join(names)} only")
+        self.equation = self._compile(("equation",), definition.equation,
+                                      expr.Symbols(names, params, True))
+        self._exact = (self._compile(("exact",), definition.exact, data("the exact solution"))
+                       if definition.exact is not None else None)
+        self._obstacle = (self._compile(("obstacle",), definition.obstacle, data("the obstacle"))
+                          if definition.obstacle is not None else None)
+        self._conditions = [bc for i, spec in enumerate(definition.boundary)
+                            for bc in self._conditions_of(("boundary", i), spec, data("a boundary value"))]
+        self._check_finite()
+
+    @staticmethod
+    def _compile(path, source, symbols) -> expr.Expression:
+        try:
+            return expr.parse(source, symbols)
+        except expr.ExpressionError as e:
+            raise _from_expression(path, e) from None
+
+    def _sides(self, path: tuple, at: str) -> list[Side]:
+        box, names = self._domain, COORDINATES[:self._domain.dim]
+        sides = [box.side(dim, end) for dim in range(box.dim) for end in ("lower", "upper")]
+        listed = ", ".join([str(s) for s in sides] + [WHOLE_BOUNDARY])
+        if at.strip() == WHOLE_BOUNDARY:
+            return sides
+        match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*", at)
+        if not match or match.group(1) not in names:
+            raise DefinitionError(path + ("at",), f"got {at!r}; expected a side of the domain: {listed}")
+        position = self._compile(path + ("at",), match.group(2), expr.Symbols((), self.params))
+        value = float(position.node(expr.Scope(())))
+        dim = names.index(match.group(1))
+        for side in sides:
+            if side.dim == dim and abs(side.value - value) <= 1e-12 * (1 + abs(value)):
+                return [side]
+        raise DefinitionError(path + ("at",), f"got {at!r}, which is not on the boundary; expected a side of "
+                                              f"the domain: {listed}")
+
+    def _conditions_of(self, path: tuple, spec, symbols) -> list:
+        value = self._compile(path + ("value",), spec.value, symbols)
+        data = lambda x, value=value: value.at(x)
+        made = []
+        for side in self._sides(path, spec.at):
+            if spec.type == "dirichlet":
+                made.append(Dirichlet(side, data))
+            elif spec.type == "neumann":
+                made.append(Neumann(side, data))
+            elif spec.type == "robin":
+                made.append(Robin(side, data, spec.a, spec.b))
+            else:
+                made.append(Derivative(side, data, spec.order))
+        return made
+
+    def _check_finite(self):
+        """Data expressions must be finite on the closed domain (log(x) at x = 0 is not)."""
+        from pinn.sampling import test_grid
+        box = self._domain
+        grid = test_grid(box.lower, box.upper, 257 if box.dim == 1 else 33)
+        for key, fn in (("exact", self._exact), ("obstacle", self._obstacle)):
+            if fn is not None:
+                self._require_finite((key,), fn.at(grid), grid, getattr(self.definition, key))
+        for i, spec in enumerate(self.definition.boundary):
+            for bc in self._conditions_of(("boundary", i), spec, expr.Symbols(COORDINATES[:box.dim], self.params)):
+                points = grid[torch.isclose(grid[:, bc.side.dim], torch.tensor(bc.side.value, dtype=grid.dtype))]
+                self._require_finite(("boundary", i, "value"), bc.value(points), points, spec.value)
+
+    @staticmethod
+    def _require_finite(path, values: Tensor, points: Tensor, source):
+        bad = ~torch.isfinite(values).reshape(-1)
+        if bad.any():
+            where = ", ".join(f"{c:g}" for c in points[bad.nonzero()[0, 0]].tolist())
+            raise DefinitionError(path, f"{source!r} is not finite at ({where}) in the domain; expected an "
+                                        f"expression with finite values on the closed domain")
+
+    # ---------------------------------------------------------------- the Problem contract
+    @property
+    def domain(self) -> Box:
+        return self._domain
+
+    @property
+    def order(self) -> int:
+        return max([self.equation.order, *(bc.order for bc in self._conditions)])
+
+    def residual(self, x, u):
+        return self.equation.at(x, u)
+
+    def boundary_conditions(self):
+        return list(self._conditions)
+
+    @property
+    def has_exact(self) -> bool:
+        return self._exact is not None
+
+    def exact(self, x):
+        return None if self._exact is None else self._exact.at(x)
+
+    def title(self) -> str:
+        equation = self.definition.equation
+        equation = equation if len(equation) <= 48 else equation[:45] + "..."
+        params = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        return f"{equation} = 0" + (f" ({params})" if params else "")
+
+    # ---------------------------------------------------------------- classical references
+    def _probe_states(self, count: int):
+        """Random derivative values at probe points, for numerical checks of the equation's form."""
+        generator = torch.Generator().manual_seed(PROBE_SEED)
+        box = self._domain
+        lower, upper = (torch.tensor(b, dtype=torch.float64) for b in (box.lower, box.upper))
+        x = lower + (upper - lower) * torch.rand(64, box.dim, generator=generator, dtype=torch.float64)
+        keys = self.equation.derivatives | {()} | {(i, i) for i in range(box.dim)}
+        states = [{k: 0.5 * torch.randn(64, 1, generator=generator, dtype=torch.float64) for k in keys}
+                  for _ in range(count)]
+        return x, states
+
+    @cached_property
+    def ode_ready(self) -> bool:
+        """1D, n conditions of order < n, and R affine in u^(n) with a nonzero coefficient."""
+        n = self.equation.order
+        if self._domain.dim != 1 or n == 0 or len(self._conditions) != n or self._obstacle is not None \
+                or any(bc.order >= n for bc in self._conditions):
+            return False
+        x, states = self._probe_states(3)
+        top = (0,) * n
+        with torch.no_grad():
+            for state in states:
+                r = [self.equation.at(x, ProbeField({**state, top: torch.full_like(x, t)})) for t in (0.0, 1.0, 2.0)]
+                curvature, slope = r[2] - 2 * r[1] + r[0], r[1] - r[0]
+                scale = 1 + sum(v.abs() for v in r)
+                if not (torch.isfinite(scale).all() and (curvature.abs() <= 1e-9 * scale).all()
+                        and (slope.abs() > 1e-12 * scale).all()):
+                    return False
+        return True
+
+    def highest(self, x: Tensor, lower) -> Tensor:
+        """u^(n) = −b/a from R = a·u^(n) + b (valid where :attr:`ode_ready`)."""
+        n = self.equation.order
+        values = {(0,) * k: v for k, v in enumerate(lower)}
+        at = lambda t: self.equation.at(x, ProbeField({**values, (0,) * n: torch.full_like(x, t)}))
+        b = at(0.0)
+        return -b / (at(1.0) - b)
+
+    def reference_guess(self, x: Tensor) -> Tensor:
+        return torch.zeros(self.equation.order, x.shape[0], dtype=torch.float64)
+
+
+class ExpressionObstacle(ExpressionProblem, ObstacleProblem):
+    """An expression problem with ``obstacle``: R[u] ≥ 0, u ≥ ψ, R[u](u − ψ) = 0."""
+
+    def obstacle(self, x):
+        return self._obstacle.at(x)
+
+    @cached_property
+    def active_set_ready(self) -> bool:
+        """R[u] = −Δu − f (checked on random derivative values), with Dirichlet data everywhere."""
+        box = self._domain
+        faces = {(bc.side.dim, bc.side.value) for bc in self._conditions if isinstance(bc, Dirichlet)}
+        if len(faces) != 2 * box.dim or any(not isinstance(bc, Dirichlet) for bc in self._conditions):
+            return False
+        x, states = self._probe_states(2)
+        with torch.no_grad():
+            zero = self.equation.at(x, ProbeField({k: torch.zeros_like(v) for k, v in states[0].items()}))
+            for state in states:
+                field = ProbeField(state)
+                difference = self.equation.at(x, field) - zero + field.laplacian()
+                if not (torch.isfinite(difference).all() and
+                        (difference.abs() <= 1e-9 * (1 + zero.abs() + field.laplacian().abs())).all()):
+                    return False
+        return True
+
+    def source(self, x):
+        """f = −R[0] (meaningful where :attr:`active_set_ready`)."""
+        zeros = {k: torch.zeros(x.shape[0], 1, dtype=x.dtype, device=x.device)
+                 for k in self.equation.derivatives | {()}}
+        return -self.equation.at(x, ProbeField(zeros))
+
+    def exact_contact(self, x):
+        if self._exact is None:
+            return None
+        psi = self.obstacle(x)
+        scale = CONTACT_TOLERANCE * (1 + float(psi.abs().max()))
+        return (self._exact.at(x) - psi <= scale).reshape(-1)
+
+    @cached_property
+    def free_boundary(self):
+        """1D: the ends of the exact contact set (on a grid of spacing |Ω|/10^5); else None."""
+        if self._exact is None or self._domain.dim != 1:
+            return None
+        (lo, hi), = self._domain.bounds
+        x = torch.linspace(lo, hi, 100_001, dtype=torch.float64)[:, None]
+        contact = self.exact_contact(x).nonzero()
+        return None if len(contact) == 0 else (float(x[contact[0, 0], 0]), float(x[contact[-1, 0], 0]))
+
+
+def build(definition, params) -> ExpressionProblem:
+    """The problem of a ``type: expression`` section with the given parameter values."""
+    cls = ExpressionObstacle if definition.obstacle is not None else ExpressionProblem
+    return cls(definition, **params)
