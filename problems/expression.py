@@ -110,8 +110,10 @@ class ExpressionProblem(Problem):
                        if definition.exact is not None else None)
         self._obstacle = (self._compile(("obstacle",), definition.obstacle, data("the obstacle"))
                           if definition.obstacle is not None else None)
-        self._conditions = [bc for i, spec in enumerate(definition.boundary)
-                            for bc in self._conditions_of(("boundary", i), spec, data("a boundary value"))]
+        # (index of the boundary entry, condition): one entry may give several (at: boundary)
+        self._sourced = [(i, bc) for i, spec in enumerate(definition.boundary)
+                         for bc in self._conditions_of(("boundary", i), spec, data("a boundary value"))]
+        self._conditions = [bc for _, bc in self._sourced]
         self._check_finite()
 
     @staticmethod
@@ -162,10 +164,9 @@ class ExpressionProblem(Problem):
         for key, fn in (("exact", self._exact), ("obstacle", self._obstacle)):
             if fn is not None:
                 self._require_finite((key,), fn.at(grid), grid, getattr(self.definition, key))
-        for i, spec in enumerate(self.definition.boundary):
-            for bc in self._conditions_of(("boundary", i), spec, expr.Symbols(COORDINATES[:box.dim], self.params)):
-                points = grid[torch.isclose(grid[:, bc.side.dim], torch.tensor(bc.side.value, dtype=grid.dtype))]
-                self._require_finite(("boundary", i, "value"), bc.value(points), points, spec.value)
+        for i, bc in self._sourced:
+            points = grid[torch.isclose(grid[:, bc.side.dim], torch.tensor(bc.side.value, dtype=grid.dtype))]
+            self._require_finite(("boundary", i, "value"), bc.value(points), points, self.definition.boundary[i].value)
 
     @staticmethod
     def _require_finite(path, values: Tensor, points: Tensor, source):
