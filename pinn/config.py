@@ -256,7 +256,6 @@ def _check_stage_params(ctx, cfg: RunConfig):
         if stage.params:
             path = ("training", "stages", i, "params")
             try:
-                problems.resolve_params(cfg.problem.type, {**cfg.problem.params, **stage.params}, cfg.problem.params)
                 problems.build_from(cfg.problem, stage.params)
             except ParamError as e:
                 ctx.fail(path + (e.key,), str(e))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import itertools
 import math
+import operator
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
@@ -39,23 +40,16 @@ MAX_DEPTH = 100     # nesting of operations; deeper input is refused before recu
 MAX_ORDER = 4       # highest derivative of u an equation may use
 
 
-def _minimum(a, b):
-    a, b = _as_tensors(a, b)
-    return torch.minimum(a, b)
-
-
-def _maximum(a, b):
-    a, b = _as_tensors(a, b)
-    return torch.maximum(a, b)
-
-
-def _as_tensors(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """torch.minimum/maximum want one dtype and device; a folded constant adopts the other's."""
-    if a.dim() == 0 and b.dim() > 0:
-        a = a.to(dtype=b.dtype, device=b.device)
-    elif b.dim() == 0 and a.dim() > 0:
-        b = b.to(dtype=a.dtype, device=a.device)
-    return a, b
+def _pairwise(op):
+    """torch.minimum/maximum with a folded constant (a CPU float64 0-d tensor) moved to the other
+    operand's dtype and device first, rather than relying on mixed-device scalar rules."""
+    def apply(a: Tensor, b: Tensor) -> Tensor:
+        if a.dim() == 0 and b.dim() > 0:
+            a = a.to(dtype=b.dtype, device=b.device)
+        elif b.dim() == 0 and a.dim() > 0:
+            b = b.to(dtype=a.dtype, device=a.device)
+        return op(a, b)
+    return apply
 
 
 # name -> (number of arguments, operation on tensors)
@@ -64,13 +58,12 @@ FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "log": (1, torch.log), "sqrt": (1, torch.sqrt), "tanh": (1, torch.tanh), "sinh": (1, torch.sinh),
     "cosh": (1, torch.cosh), "abs": (1, torch.abs), "sigmoid": (1, torch.sigmoid),
     "softplus": (1, F.softplus), "relu": (1, torch.relu),
-    "min": (2, _minimum), "max": (2, _maximum), "where": (3, torch.where),
+    "min": (2, _pairwise(torch.minimum)), "max": (2, _pairwise(torch.maximum)), "where": (3, torch.where),
 }
 CONSTANTS = {"pi": math.pi, "e": math.e}
 LAPLACIAN = "lap"
-_BINARY = {ast.Add: ("+", lambda a, b: a + b), ast.Sub: ("-", lambda a, b: a - b),
-           ast.Mult: ("*", lambda a, b: a * b), ast.Div: ("/", lambda a, b: a / b),
-           ast.Pow: ("**", lambda a, b: a ** b)}
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+           ast.Pow: operator.pow}
 _COMPARE = {ast.Lt: torch.lt, ast.LtE: torch.le, ast.Gt: torch.gt, ast.GtE: torch.ge,
             ast.Eq: torch.eq, ast.NotEq: torch.ne}
 _REFUSED = {ast.Attribute: "attribute access", ast.Subscript: "subscripts", ast.Lambda: "lambda",
@@ -156,10 +149,14 @@ class Expression:
     def order(self) -> int:
         return max((len(k) for k in self.derivatives), default=0)
 
+    def value(self) -> float:
+        """The number a constant expression stands for."""
+        return float(self.node(Scope(())))
+
     def evaluate(self, scope: Scope, like: Tensor) -> Tensor:
         """The value at every point, shaped and typed like ``like``."""
         value = self.node(scope)
-        if self.constant or value.shape != like.shape:
+        if value.shape != like.shape:  # a folded constant, 0-d and float64
             value = value.to(dtype=like.dtype, device=like.device).expand_as(like)
         return value
 
@@ -250,7 +247,7 @@ class _Compiler:
                           ast.BitAnd: "&", ast.BitOr: "|", ast.LShift: "<<", ast.RShift: ">>"}.get(type(node.op), "?")
                 hint = "; powers are written **" if symbol == "^" else ""
                 self.fail(f"operator '{symbol}' is not allowed (allowed: + - * / **){hint}", node)
-            _, op = _BINARY[type(node.op)]
+            op = _BINARY[type(node.op)]
             (left, lc), (right, rc) = self.number(node.left, depth), self.number(node.right, depth)
             return (lambda scope: op(left(scope), right(scope))), lc and rc
         if isinstance(node, ast.Call):

@@ -39,7 +39,7 @@ def domain_box(ctx, path, value):
         ends = []
         for j, end in enumerate(pair):
             try:
-                ends.append(float(expr.parse(expression_text(ctx, path + (i, j), end), expr.Symbols(())).node(None)))
+                ends.append(expr.parse(expression_text(ctx, path + (i, j), end), expr.Symbols(())).value())
             except expr.ExpressionError as e:
                 ctx.fail(path + (i, j), f"{e}", e.caret())
         lo, hi = ends

@@ -34,6 +34,7 @@ from pinn.params import Param
 
 from .base import Box, Derivative, Dirichlet, Neumann, Problem, Robin, Side
 from .obstacle import ObstacleProblem
+from .ode import KnownDerivatives
 
 Tensor = torch.Tensor
 EXPRESSION = "expression"
@@ -70,24 +71,6 @@ def check_param_names(params) -> None:
 def parameters_spec(params) -> dict:
     """Declared parameters of an expression problem: the ones its config gives, as numbers."""
     return {name: Param(value, "float") for name, value in params.items()}
-
-
-class ProbeField:
-    """The field interface (``value``, ``d``, ``laplacian``) over given derivative values."""
-
-    def __init__(self, values: dict):
-        self.values = values
-
-    @property
-    def value(self) -> Tensor:
-        return self.values[()]
-
-    def d(self, *dims: int) -> Tensor:
-        return self.values[tuple(sorted(dims))]
-
-    def laplacian(self) -> Tensor:
-        dim = max((max(k) + 1 for k in self.values if k), default=1)
-        return sum(self.values.get((i, i), 0) for i in range(dim))
 
 
 class ExpressionProblem(Problem):
@@ -132,8 +115,7 @@ class ExpressionProblem(Problem):
         match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*", at)
         if not match or match.group(1) not in names:
             raise DefinitionError(path + ("at",), f"got {at!r}; expected a side of the domain: {listed}")
-        position = self._compile(path + ("at",), match.group(2), expr.Symbols((), self.params))
-        value = float(position.node(expr.Scope(())))
+        value = self._compile(path + ("at",), match.group(2), expr.Symbols((), self.params)).value()
         dim = names.index(match.group(1))
         for side in sides:
             if side.dim == dim and abs(side.value - value) <= 1e-12 * (1 + abs(value)):
@@ -227,7 +209,7 @@ class ExpressionProblem(Problem):
         top = (0,) * n
         with torch.no_grad():
             for state in states:
-                r = [self.equation.at(x, ProbeField({**state, top: torch.full_like(x, t)})) for t in (0.0, 1.0, 2.0)]
+                r = [self.equation.at(x, KnownDerivatives({**state, top: torch.full_like(x, t)})) for t in (0.0, 1.0, 2.0)]
                 curvature, slope = r[2] - 2 * r[1] + r[0], r[1] - r[0]
                 scale = 1 + sum(v.abs() for v in r)
                 if not (torch.isfinite(scale).all() and (curvature.abs() <= 1e-9 * scale).all()
@@ -237,9 +219,7 @@ class ExpressionProblem(Problem):
 
     def highest(self, x: Tensor, lower) -> Tensor:
         """u^(n) = −b/a from R = a·u^(n) + b (valid where :attr:`ode_ready`)."""
-        n = self.equation.order
-        values = {(0,) * k: v for k, v in enumerate(lower)}
-        at = lambda t: self.equation.at(x, ProbeField({**values, (0,) * n: torch.full_like(x, t)}))
+        at = lambda t: self.equation.at(x, KnownDerivatives.along_x([*lower, torch.full_like(x, t)]))
         b = at(0.0)
         return -b / (at(1.0) - b)
 
@@ -262,9 +242,9 @@ class ExpressionObstacle(ExpressionProblem, ObstacleProblem):
             return False
         x, states = self._probe_states(2)
         with torch.no_grad():
-            zero = self.equation.at(x, ProbeField({k: torch.zeros_like(v) for k, v in states[0].items()}))
+            zero = self.equation.at(x, KnownDerivatives({k: torch.zeros_like(v) for k, v in states[0].items()}))
             for state in states:
-                field = ProbeField(state)
+                field = KnownDerivatives(state)
                 difference = self.equation.at(x, field) - zero + field.laplacian()
                 if not (torch.isfinite(difference).all() and
                         (difference.abs() <= 1e-9 * (1 + zero.abs() + field.laplacian().abs())).all()):
@@ -275,7 +255,7 @@ class ExpressionObstacle(ExpressionProblem, ObstacleProblem):
         """f = −R[0] (meaningful where :attr:`active_set_ready`)."""
         zeros = {k: torch.zeros(x.shape[0], 1, dtype=x.dtype, device=x.device)
                  for k in self.equation.derivatives | {()}}
-        return -self.equation.at(x, ProbeField(zeros))
+        return -self.equation.at(x, KnownDerivatives(zeros))
 
     def exact_contact(self, x):
         if self._exact is None:

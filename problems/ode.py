@@ -24,18 +24,28 @@ from .base import Problem
 Tensor = torch.Tensor
 
 
-class StateDerivatives:
-    """The Field interface (``value``, ``d``) over known derivatives Y = (u, u', ..., u^(n-1))."""
+class KnownDerivatives:
+    """The Field interface (``value``, ``d``, ``laplacian``) over derivative values that are given,
+    keyed by sorted multi-index: the solver's state vector, or probe values for an equation."""
 
-    def __init__(self, derivatives: Sequence[Tensor]):
-        self.derivatives = derivatives
+    def __init__(self, values: dict):
+        self.values = values
+
+    @classmethod
+    def along_x(cls, derivatives: Sequence[Tensor]) -> "KnownDerivatives":
+        """From (u, u', u'', ...) in one dimension."""
+        return cls({(0,) * k: v for k, v in enumerate(derivatives)})
 
     @property
     def value(self) -> Tensor:
-        return self.derivatives[0]
+        return self.values[()]
 
     def d(self, *dims: int) -> Tensor:
-        return self.derivatives[len(dims)]
+        return self.values[tuple(sorted(dims))]
+
+    def laplacian(self) -> Tensor:
+        dim = max((max(k) + 1 for k in self.values if k), default=1)
+        return sum(self.values.get((i, i), 0) for i in range(dim))
 
 
 class OrdinaryBVP(Problem):

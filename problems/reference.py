@@ -15,7 +15,7 @@ from pinn.diff import Field
 from pinn.errors import ConfigError, PinnError
 
 from . import active_set
-from .ode import StateDerivatives
+from .ode import KnownDerivatives
 
 SOLVE_BVP_TOL = 1e-8         # relative residual of the collocation solution (the issue asks <= 1e-8)
 SOLVE_BVP_MAX_NODES = 200_000
@@ -55,7 +55,7 @@ def solve_bvp_derivatives(problem, x: torch.Tensor, count: int) -> list[np.ndarr
         values = []
         for bc in conditions:
             y = ya if bc.side.value == lo else yb
-            state = StateDerivatives([torch.tensor([[v]], dtype=torch.float64) for v in y])
+            state = KnownDerivatives.along_x([torch.tensor([[v]], dtype=torch.float64) for v in y])
             values.append(float(bc.residual(torch.tensor([[bc.side.value]], dtype=torch.float64), state)))
         return np.array(values)
 
