@@ -58,12 +58,34 @@ class Activation(nn.Module, ABC):
     @abstractmethod
     def smoothness(self) -> Smoothness: ...
 
+    #: True when :meth:`jet` is implemented (the Taylor-mode derivative path, :mod:`pinn.taylor`).
+    has_jet: ClassVar[bool] = False
+
+    def jet(self, y: torch.Tensor, order: int) -> list[torch.Tensor]:
+        """[σ(y), σ'(y), ..., σ^(order)(y)], sharing work between the derivatives."""
+        raise NotImplementedError(f"{self.name} has no closed-form derivatives; autograd is used")
+
 
 class Tanh(Activation):
     name, summary = "tanh", "hyperbolic tangent"
+    has_jet = True
 
     def forward(self, x):
         return torch.tanh(x)
+
+    def jet(self, y, order):
+        # Each derivative is a polynomial in t = tanh y: σ' = 1 − t², σ'' = −2tσ', and so on.
+        t = torch.tanh(y)
+        out = [t]
+        if order >= 1:
+            out.append(1 - t * t)
+        if order >= 2:
+            out.append(-2 * t * out[1])
+        if order >= 3:
+            out.append(-2 * out[1] * out[1] - 2 * t * out[2])
+        if order >= 4:
+            out.append(-6 * out[1] * out[2] - 2 * t * out[3])
+        return out[:order + 1]
 
     def smoothness(self):
         return Smoothness(INFINITE)
@@ -72,8 +94,15 @@ class Tanh(Activation):
 class Sin(Activation):
     name, summary = "sin", "sine (SIREN-style bodies)"
 
+    has_jet = True
+
     def forward(self, x):
         return torch.sin(x)
+
+    def jet(self, y, order):
+        s = torch.sin(y)
+        c = torch.cos(y) if order >= 1 else None
+        return [s, c, -s, -c, s][:order + 1]
 
     def smoothness(self):
         return Smoothness(INFINITE)
@@ -83,8 +112,26 @@ class Softplus(Activation):
     name, summary = "softplus", "log(1 + exp(beta x)) / beta"
     parameters_spec = {"beta": positive(default=1.0, doc="sharpness; large beta approaches ReLU")}
 
+    has_jet = True
+
     def forward(self, x):
         return nn.functional.softplus(x, beta=self.params["beta"], threshold=20.0 * self.params["beta"])
+
+    def jet(self, y, order):
+        # With s = sigmoid(βy): σ' = s, σ'' = βs(1 − s), σ''' = βσ''(1 − 2s),
+        # σ'''' = β(σ'''(1 − 2s) − 2σ''²). Above torch's threshold softplus is exactly linear, and
+        # so are its autograd derivatives; the jet follows it there.
+        beta = self.params["beta"]
+        linear = beta * y > 20.0 * beta
+        s = torch.sigmoid(beta * y)
+        out = [self.forward(y), torch.where(linear, 1.0, s)]
+        if order >= 2:
+            out.append(torch.where(linear, 0.0, beta * s * (1 - s)))
+        if order >= 3:
+            out.append(beta * out[2] * (1 - 2 * s))
+        if order >= 4:
+            out.append(beta * (out[3] * (1 - 2 * s) - 2 * out[2] * out[2]))
+        return out[:order + 1]
 
     def smoothness(self):
         return Smoothness(INFINITE)

@@ -175,6 +175,12 @@ class TrainingConfig:
     stages: tuple = option(lambda: DEFAULT_STAGES, stages_section, "optimiser stages, run in order")
     weights: WeightsConfig = option(WeightsConfig, section(WeightsConfig), "loss weights")
     log_every: int = option(0, integer(0), "steps between progress lines (0: about 20 lines a stage)")
+    derivatives: str = option("auto", choice("auto", "taylor", "autograd"),
+                              "taylor: one forward pass carries the derivatives (MLP bodies whose "
+                              "activation has a closed-form jet); autograd: nested reverse mode; "
+                              "auto: taylor where it applies")
+    compile: bool = option(False, choice(True, False),
+                           "torch.compile the loss (pays on long runs: compiling takes 20-60 s)")
 
 
 @dataclass(frozen=True)

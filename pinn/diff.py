@@ -50,13 +50,19 @@ class Field:
     for every coordinate i, so all of them are stored together. A residual and a boundary term that
     ask for the same derivative share it: evaluate interior and boundary points as one batch and
     take :meth:`restrict`-ed views.
+
+    ``known`` holds derivatives computed another way (Taylor mode, :mod:`pinn.taylor`), keyed like
+    the cache; a derivative not in it is still found by autograd from its parent. ``requested``
+    collects every key asked for, so a caller can learn which derivatives a residual needs.
     """
 
-    def __init__(self, x: Tensor, u: Tensor, create_graph: bool = True):
+    def __init__(self, x: Tensor, u: Tensor, create_graph: bool = True, known: dict | None = None):
         if not x.requires_grad:
             raise ValueError("Field needs x with requires_grad=True, set before u was computed")
         self.x, self.create_graph = x, create_graph
         self._cache: dict[tuple[int, ...], Tensor] = {(): u.reshape(-1, 1)}
+        self._cache.update(known or {})
+        self.requested: set[tuple[int, ...]] = set()
 
     @property
     def dim(self) -> int:
@@ -65,6 +71,7 @@ class Field:
     def d(self, *dims: int) -> Tensor:
         """The partial derivative d^len(dims) u / dx_dims[0] ... dx_dims[-1], shape (N, 1)."""
         key = tuple(sorted(dims))
+        self.requested.add(key)
         if key not in self._cache:
             if any(not 0 <= i < self.dim for i in key):
                 raise IndexError(f"derivative {dims} asked of a field in {self.dim} dimension(s)")

@@ -15,6 +15,8 @@ from typing import Callable, Sequence
 import torch
 from torch import nn
 
+from . import taylor
+
 Tensor = torch.Tensor
 
 
@@ -60,6 +62,15 @@ class MLP(nn.Module):
     def body_output(self, x: Tensor) -> Tensor:
         """N(x): the network before the output transform."""
         return self.body((x - self.center) / self.half_width)
+
+    @property
+    def has_jet(self) -> bool:
+        """Whether :meth:`body_jet` applies (every activation has closed-form derivatives)."""
+        return taylor.supports(self.body)
+
+    def body_jet(self, x: Tensor, plan: taylor.Plan) -> dict:
+        """N(x) and the partial derivatives ``plan`` asks for, by Taylor mode (:mod:`pinn.taylor`)."""
+        return taylor.jet(self.body, self.half_width, (x - self.center) / self.half_width, plan)
 
     def forward(self, x: Tensor) -> Tensor:
         n = self.body_output(x)

@@ -32,6 +32,10 @@ class Progress:
             self.stream.write(text + "\n")
         self.stream.flush()
 
+    def attach(self, model, problem, device, dtype):
+        """Called once before training starts; a monitor (see benchmarks/) may keep the model to
+        evaluate it at logging points. The display needs nothing from it."""
+
     def line(self, message: str):
         if not self.enabled:
             return

@@ -67,6 +67,19 @@ def _threads(setting, device: torch.device, points: int):
         torch.set_num_threads(before)
 
 
+def derivative_path(cfg: RunConfig, model) -> str:
+    """``training.derivatives`` resolved to "taylor" or "autograd" for this network."""
+    wanted, compile_ = cfg.training.derivatives, cfg.training.compile
+    if wanted == "autograd" and compile_:
+        raise ConfigError("training.compile: got true with training.derivatives: autograd; compiling "
+                          "applies to the Taylor path (derivatives: auto or taylor)")
+    if not model.has_jet and (wanted == "taylor" or compile_):
+        key = "training.derivatives: got 'taylor'" if wanted == "taylor" else "training.compile: got true"
+        raise ConfigError(f"{key}, but activation {activation_label(cfg)!r} has no closed-form derivatives "
+                          f"(tanh, sin and softplus have); use derivatives: auto or autograd")
+    return "taylor" if wanted != "autograd" and model.has_jet else "autograd"
+
+
 def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
     """The network and the boundary conditions left to the loss (those not enforced exactly)."""
     conditions = problem.conditions
@@ -115,7 +128,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
         model.add_module("penalty", formulation.penalty.to(device=device, dtype=dtype))
     batch = collocation(problem, soft_conditions, training.points.interior, training.points.boundary,
                         training.points.sampler, training.seed, dtype, device)
-    loss = PinnLoss(problem, batch, training.weights, formulation)
+    loss = PinnLoss(problem, batch, training.weights, formulation, derivative_path(cfg, model), training.compile)
 
     checkpoint_path = run_dir / "checkpoint.pt"
     previous = _load_checkpoint(checkpoint_path, config_hash, device) if resume else None
@@ -131,6 +144,10 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     trainer = Trainer(model, loss, training.stages, save, progress, training.log_every, resample,
                       _stage_problems(cfg, problem))
     with _threads(training.threads, device, batch.x.shape[0]):
+        compile_seconds = loss.prepare(model)
+        if training.compile:
+            progress.line(f"compiled the loss in {compile_seconds:.1f} s (not counted as training)")
+        progress.attach(model, problem, device, dtype)
         history = trainer.fit(previous)
     train_seconds = sum(s.seconds for s in history.stages)
 
@@ -142,6 +159,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
                                    **{k: float(v) for k, v in formulation.penalty.logged().items()}})
     metrics = {**evaluation.metrics,
                "train_seconds": round(train_seconds, 3),
+               "derivatives": loss.derivatives, "compile_seconds": round(compile_seconds, 3),
                "stages": [vars(s) for s in history.stages],
                "problem": problem.title(), "activation": activation_label(cfg),
                "order": problem.order, "soft_conditions": [str(bc) for bc in soft_conditions],

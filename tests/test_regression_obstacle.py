@@ -1,6 +1,7 @@
 """Regression on the obstacle configs (shortened schedules), the PReLU run's α record and
 ``pinn compare``. Full-length figures: benchmarks/obstacle.py. Bounds are the errors measured on
-the shortened schedule (2-core x86 CPU, torch 2.13.0, float64) times about 4."""
+the shortened schedule (2-core x86 CPU, torch 2.13.0, float64, Taylor derivative path) times about 4.
+(Autograd path: tent 6.66e-4 / 4.95e-3, parabola 1.93e-3 / 2.68e-3 and IoU 0.835, radial2d the same.)"""
 import csv
 import json
 
@@ -14,8 +15,8 @@ from pinn.progress import Progress
 
 
 @pytest.mark.parametrize("config, scale, bound, violation", [
-    ("tent1d", 0.3, 2.7e-3, 2e-2),       # measured rel L2 6.66e-4, max violation 4.95e-3
-    ("parabola1d", 0.3, 8e-3, 1.1e-2),   # measured 1.93e-3, 2.68e-3
+    ("tent1d", 0.3, 2.7e-3, 2e-2),       # measured rel L2 5.35e-4, max violation 4.22e-3
+    ("parabola1d", 0.3, 1.3e-2, 1.7e-2),  # measured 3.12e-3, 4.26e-3
     ("radial2d", 0.1, 0.29, 0.25),       # measured 7.23e-2, 6.31e-2 (200 Adam + 100 L-BFGS steps)
 ])
 def test_shortened_obstacle_schedule(config, scale, bound, violation, configs, tmp_path):
@@ -24,7 +25,7 @@ def test_shortened_obstacle_schedule(config, scale, bound, violation, configs, t
     assert m["reference"] == "exact"
     assert m["rel_l2"] <= bound
     assert m["max_violation"] <= violation
-    assert m["contact_iou"] > 0.5  # measured 0.976, 0.835, 0.613
+    assert m["contact_iou"] > 0.5  # measured 0.976, 0.699, 0.613
     figures = ["solution.png"] + (["error.png", "contact.png"] if config == "radial2d" else [])
     for name in figures + ["loss.png", "metrics.json", "checkpoint.pt"]:
         assert (tmp_path / name).exists()
