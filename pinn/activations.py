@@ -100,9 +100,10 @@ class Sin(Activation):
         return torch.sin(x)
 
     def jet(self, y, order):
-        s = torch.sin(y)
-        c = torch.cos(y) if order >= 1 else None
-        return [s, c, -s, -c, s][:order + 1]
+        out = [torch.sin(y)] + ([torch.cos(y)] if order >= 1 else [])
+        for k in range(2, order + 1):  # sin'' = −sin, so each derivative negates the one two before
+            out.append(-out[k - 2])
+        return out
 
     def smoothness(self):
         return Smoothness(INFINITE)

@@ -180,7 +180,8 @@ class TrainingConfig:
                               "activation has a closed-form jet); autograd: nested reverse mode; "
                               "auto: taylor where it applies")
     compile: bool = option(False, choice(True, False),
-                           "torch.compile the loss (pays on long runs: compiling takes 20-60 s)")
+                           "torch.compile the Taylor derivative pass (pays on long runs: compiling "
+                           "takes 8-30 s)")
 
 
 @dataclass(frozen=True)

@@ -128,14 +128,12 @@ class PinnLoss:
         model.zero_grad(set_to_none=True)
         return time.perf_counter() - began
 
-    def field(self, model, x: Tensor):
-        """u on the batch as a Field. With an exact-boundary transform u = g + d·N, g and d are
-        differentiated once per batch and combined by the Leibniz rule (:class:`TransformedField`):
-        in 2D that halves the step time against differentiating through g and d each step."""
-        return self._fields(model, x)[0]
-
     def _fields(self, model, x: Tensor):
-        """(u, the body's Field N that u is built from)."""
+        """(u, N): u on the batch as a Field, and the Field of the body N it is built from.
+
+        With an exact-boundary transform u = g + d·N, g and d are differentiated once per batch
+        and combined by the Leibniz rule (:class:`TransformedField`): in 2D that halves the step
+        time against differentiating through g and d each step."""
         if self._body_jet is not None:
             streams = self._body_jet(x)
             network = Field(x, streams[()], known=streams)

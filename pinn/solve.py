@@ -146,7 +146,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     with _threads(training.threads, device, batch.x.shape[0]):
         compile_seconds = loss.prepare(model)
         if training.compile:
-            progress.line(f"compiled the loss in {compile_seconds:.1f} s (not counted as training)")
+            progress.line(f"compiled the derivative pass in {compile_seconds:.1f} s (not counted as training)")
         progress.attach(model, problem, device, dtype)
         history = trainer.fit(previous)
     train_seconds = sum(s.seconds for s in history.stages)

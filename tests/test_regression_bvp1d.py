@@ -11,9 +11,7 @@ shortened schedule stops mid-convergence, where that rounding moves L-BFGS's end
 """
 import pytest
 
-from pinn import load, solve
-from pinn.config import scale_steps
-from pinn.progress import Progress
+from conftest import solve_shortened
 
 SHORTENED = 0.3
 
@@ -31,9 +29,8 @@ SHORTENED = 0.3
     ("helmholtz1d", 4.1e-3),  # measured 1.02e-03 (autograd path: 1.70e-03); margin 4x (30%: mid-convergence)
     ("layer1d_eps0.01", 4e-3),  # measured 9.76e-04 (autograd path: 4.28e-04); margin 4x (continuation; 0.94 without)
 ])
-def test_shortened_schedule_reaches_its_measured_error(config, bound, configs, tmp_path):
-    cfg = scale_steps(load(configs / f"{config}.yaml"), SHORTENED)
-    metrics = solve(cfg, out_dir=tmp_path, progress=Progress(enabled=False)).metrics
+def test_shortened_schedule_reaches_its_measured_error(config, bound, tmp_path):
+    metrics = solve_shortened(config, SHORTENED, tmp_path)
     assert metrics["reference"] == "exact"
     assert metrics["rel_l2"] <= bound
     assert (tmp_path / "solution.png").exists()

@@ -3,16 +3,12 @@
 Bounds are the errors measured on 30% of each schedule (2-core x86 CPU, torch 2.13.0, float64)
 times the margin in the comment. Full-length figures: benchmarks/expression.py.
 
-Measured on the default Taylor-mode derivative path, with the nested-autograd path's figure beside
-it: the two give the same loss and gradients to 1e-15 at every step (tests/test_taylor.py), but a
-shortened schedule stops mid-convergence, where that rounding moves L-BFGS's end point (by up to
-6x here, in both directions).
+Measured on the default Taylor-mode derivative path, with the autograd path's figure beside it
+(why they differ: tests/test_regression_bvp1d.py; here by up to 3.3x, for the layer).
 """
 import pytest
 
-from pinn import load, solve
-from pinn.config import scale_steps
-from pinn.progress import Progress
+from conftest import solve_shortened
 
 SHORTENED = 0.3
 
@@ -24,9 +20,8 @@ SHORTENED = 0.3
     ("expression_obstacle1d", "exact", 7.5e-3),  # measured 1.87e-03 (autograd path: 1.71e-03); margin 4x
     ("expression_layer1d", "exact", 1.4e-2),  # measured 3.47e-03 (autograd path: 1.06e-03); margin 4x (eps continuation)
 ])
-def test_shortened_schedule_reaches_its_measured_error(config, reference, bound, configs, tmp_path):
-    cfg = scale_steps(load(configs / f"{config}.yaml"), SHORTENED)
-    metrics = solve(cfg, out_dir=tmp_path, progress=Progress(enabled=False)).metrics
+def test_shortened_schedule_reaches_its_measured_error(config, reference, bound, tmp_path):
+    metrics = solve_shortened(config, SHORTENED, tmp_path)
     assert metrics["reference"] == reference
     assert metrics["rel_l2"] <= bound
     assert (tmp_path / "solution.png").exists()
@@ -34,7 +29,6 @@ def test_shortened_schedule_reaches_its_measured_error(config, reference, bound,
 
 @pytest.mark.parametrize("expression, registered", [("expression_robin1d", "robin1d"),
                                                     ("expression_bratu1d", "bratu1d")])
-def test_an_expression_config_reproduces_its_registered_twin(expression, registered, configs, tmp_path):
-    errors = [solve(scale_steps(load(configs / f"{name}.yaml"), 0.1), out_dir=tmp_path / name,
-                    progress=Progress(enabled=False)).metrics["rel_l2"] for name in (expression, registered)]
-    assert errors[0] <= 2 * errors[1]  # the issue's bar; measured ratios 1.000 (robin) and 1.00005 (bratu)
+def test_an_expression_config_reproduces_its_registered_twin(expression, registered, tmp_path):
+    errors = [solve_shortened(name, 0.1, tmp_path / name)["rel_l2"] for name in (expression, registered)]
+    assert errors[0] <= 2 * errors[1]  # the issue's bar; measured ratios 1.000 (robin) and 1.00006 (bratu)

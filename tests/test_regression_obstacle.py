@@ -8,10 +8,8 @@ import json
 import pytest
 import torch
 
-from pinn import load, solve
+from conftest import solve_shortened
 from pinn.cli import main
-from pinn.config import scale_steps
-from pinn.progress import Progress
 
 
 @pytest.mark.parametrize("config, scale, bound, violation", [
@@ -19,9 +17,8 @@ from pinn.progress import Progress
     ("parabola1d", 0.3, 1.3e-2, 1.7e-2),  # measured 3.12e-3, 4.26e-3
     ("radial2d", 0.1, 0.29, 0.25),       # measured 7.23e-2, 6.31e-2 (200 Adam + 100 L-BFGS steps)
 ])
-def test_shortened_obstacle_schedule(config, scale, bound, violation, configs, tmp_path):
-    cfg = scale_steps(load(configs / f"{config}.yaml"), scale)
-    m = solve(cfg, out_dir=tmp_path, progress=Progress(enabled=False)).metrics
+def test_shortened_obstacle_schedule(config, scale, bound, violation, tmp_path):
+    m = solve_shortened(config, scale, tmp_path)
     assert m["reference"] == "exact"
     assert m["rel_l2"] <= bound
     assert m["max_violation"] <= violation
