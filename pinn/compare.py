@@ -2,7 +2,7 @@
 
 Writes, in the comparison folder, one run folder per (formulation, penalty) and
 
-* ``comparison.csv`` and ``comparison.md`` — one row per run: rel L2, max error, max violation of
+* ``comparison.csv`` and ``comparison.md`` — one row per run: μ (the last stage's), rel L2, max error, max violation of
   u ≥ ψ, complementarity, free-boundary error, contact IoU, PReLU's final α, training seconds;
 * ``comparison.png`` — one panel per formulation, the error |u − u_ref| of each penalty along x
   (in 2D along the line y = 0), so that bias and its location can be seen side by side.
@@ -23,7 +23,7 @@ from .errors import ConfigError, DivergenceError
 from .params import did_you_mean
 from .progress import Progress
 
-COLUMNS = ("formulation", "penalty", "rel_l2", "max_abs_error", "max_violation", "complementarity",
+COLUMNS = ("formulation", "penalty", "mu", "rel_l2", "max_abs_error", "max_violation", "complementarity",
            "free_boundary_error", "contact_iou", "alpha", "train_seconds", "status")
 
 
@@ -97,7 +97,7 @@ def _cell(value) -> str:
 def markdown(rows, cfg: RunConfig) -> str:
     header = "| " + " | ".join(c.replace("_", " ") for c in COLUMNS) + " |"
     lines = [f"Comparison on `{cfg.problem.type}` ({cfg.network.activation.name} "
-             f"{'x'.join(map(str, cfg.network.layers))}, mu = {cfg.constraint.mu:g})", "",
+             f"{'x'.join(map(str, cfg.network.layers))}; mu: the last stage's)", "",
              header, "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(_cell(row.get(c)) for c in COLUMNS) + " |" for row in rows]
     return "\n".join(lines) + "\n"

@@ -136,6 +136,9 @@ class StageConfig:
                                     "stall_window iterations (0: never)")
     params: Mapping = option(dict, mapping, "problem parameters for this stage only, e.g. a larger eps "
                                             "first (continuation); later stages start from its weights")
+    mu: float | None = option(None, number(greater_than=0),
+                              "obstacle problems: constraint.mu for this stage only (continuation: "
+                              "raise it from stage to stage)")
 
 
 DEFAULT_LR = {"adam": 1e-3, "lbfgs": 1.0}
@@ -190,7 +193,16 @@ class ConstraintConfig:
                               "how u >= psi enters the loss (see pinn/constraints.py)")
     penalty: Named = option(lambda: Named("relu"), named_section(penalties.PENALTIES, penalties.resolve_params),
                             "the barrier penalty phi: a name, or {name: leaky, alpha: 0.01}")
-    mu: float = option(1.0e3, number(greater_than=0), "penalty weight (penalized-pde, penalty-loss)")
+    mu: float | None = option(None, number(greater_than=0),
+                              "weight of the gap u - psi: the penalty weight (penalized-pde, penalty-loss; "
+                              "default 1000) or the gap's scale in min(r, mu (u - psi)) (complementarity; "
+                              "default 1)")
+
+    def mu_for(self, stage: "StageConfig") -> float:
+        """μ in force during ``stage``: the stage's own, else this section's, else the formulation's."""
+        if stage.mu is not None:
+            return stage.mu
+        return self.mu if self.mu is not None else constraints.FORMULATIONS[self.formulation].default_mu
 
 
 @dataclass(frozen=True)
@@ -251,6 +263,10 @@ def _check_constraint(ctx, cfg: RunConfig, given: bool) -> RunConfig:
     if given and not has_constraint:
         ctx.fail(("constraint",), f"is only for obstacle problems; {cfg.problem.type} has no inequality "
                                   f"constraint (remove the section)")
+    for i, stage in enumerate(cfg.training.stages):
+        if stage.mu is not None and not has_constraint:
+            ctx.fail(("training", "stages", i, "mu"), f"is only for obstacle problems; {cfg.problem.type} "
+                                                      f"has no inequality constraint (remove it)")
     if has_constraint and cfg.constraint is None:
         return dataclasses.replace(cfg, constraint=ConstraintConfig())
     return cfg if has_constraint else dataclasses.replace(cfg, constraint=None)

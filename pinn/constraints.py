@@ -7,9 +7,13 @@ With r = −Δu − f (the problem's residual), g = u − ψ (the gap) and φ fr
   the error falls like 1/μ, never to zero.
 * ``penalty-loss`` — separate terms  φ(−r)² (the PDE as an inequality, r ≥ 0),  μ φ(−g)²
   (u ≥ ψ) and (r g)² (complementarity).
-* ``complementarity`` — one residual  r − φ(r − g) = 0. With φ = ReLU this is min(r, g) = 0, the
-  exact complementarity condition (no μ: the solution is its only zero); softplus smooths the min,
-  leaky and PReLU bias it to (1 − α) r + α g = 0 off contact.
+* ``complementarity`` — one residual  r − φ(r − μ g) = 0. With φ = ReLU this is min(r, μ g) = 0,
+  the exact complementarity condition: its only zero is the solution, for every μ > 0. μ does not
+  bias the answer but sets the conditioning: it weighs the gap against the residual, and where a
+  smooth network rounds the jump of r at the free boundary, a small μ lets it round it wide (g is
+  tiny there, so min(r, μ g) hardly notices). Raising μ over the stages sharpens the free boundary;
+  a large μ from the start stalls the optimiser. Softplus smooths the min; leaky and PReLU bias it
+  to (1 − α) r + α μ g = 0 off contact.
 
 Each formulation returns pointwise residuals by name; the loss takes their mean squares, weighted
 by ``weights`` (residual → weights.residual, constraint → weights.constraint, complementarity →
@@ -28,8 +32,11 @@ Tensor = torch.Tensor
 
 
 class Formulation(ABC):
+    """Pointwise residuals from r and the gap g = u − ψ. ``mu`` may change between stages
+    (continuation): formulations read it at every evaluation."""
+
     name: ClassVar[str]
-    uses_mu: ClassVar[bool] = True
+    default_mu: ClassVar[float] = 1.0e3
     terms: ClassVar[tuple[str, ...]] = ("residual",)
 
     def __init__(self, penalty: Penalty, mu: float):
@@ -58,10 +65,10 @@ class PenaltyLoss(Formulation):
 
 class Complementarity(Formulation):
     name = "complementarity"
-    uses_mu = False
+    default_mu = 1.0
 
     def pointwise(self, r, gap):
-        return {"residual": r - self.penalty(r - gap)}
+        return {"residual": r - self.penalty(r - self.mu * gap)}
 
 
 FORMULATIONS: dict[str, type[Formulation]] = {

@@ -99,7 +99,7 @@ def build_formulation(cfg: RunConfig):
     if cfg.constraint is None:
         return None
     penalty = penalties.build(cfg.constraint.penalty.name, cfg.constraint.penalty.params)
-    return constraints.FORMULATIONS[cfg.constraint.formulation](penalty, cfg.constraint.mu)
+    return constraints.FORMULATIONS[cfg.constraint.formulation](penalty, cfg.constraint.mu_for(cfg.training.stages[0]))
 
 
 def solve(config, out_dir=None, force: bool = False, resume: bool = False,
@@ -142,7 +142,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     points = training.points
     resample = (points.resample_every, points.candidates, training.seed) if points.sampler == sampling.ADAPTIVE else None
     trainer = Trainer(model, loss, training.stages, save, progress, training.log_every, resample,
-                      _stage_problems(cfg, problem))
+                      _stage_problems(cfg, problem), _stage_mu(cfg))
     with _threads(training.threads, device, batch.x.shape[0]):
         compile_seconds = loss.prepare(model)
         if training.compile:
@@ -155,7 +155,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     if formulation is not None:
         evaluation.metrics.update(contact.metrics(problem, evaluation))
         evaluation.metrics.update({"formulation": formulation.name, "penalty": cfg.constraint.penalty.label(),
-                                   **({"mu": formulation.mu} if formulation.uses_mu else {}),
+                                   "mu": formulation.mu,
                                    **{k: float(v) for k, v in formulation.penalty.logged().items()}})
     metrics = {**evaluation.metrics,
                "train_seconds": round(train_seconds, 3),
@@ -180,6 +180,13 @@ def _stage_problems(cfg: RunConfig, problem):
         return None
     return [problems.build_from(cfg.problem, stage.params) if stage.params else problem
             for stage in cfg.training.stages]
+
+
+def _stage_mu(cfg: RunConfig) -> list | None:
+    """μ for each stage of an obstacle problem (None otherwise)."""
+    if cfg.constraint is None:
+        return None
+    return [cfg.constraint.mu_for(stage) for stage in cfg.training.stages]
 
 
 def _load_checkpoint(path: Path, config_hash: str, device) -> dict:

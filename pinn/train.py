@@ -58,6 +58,7 @@ class StageRecord:
     final: dict
     stop_reason: str
     params: dict = field(default_factory=dict)  # the stage's problem parameters, where it set any
+    mu: float | None = None  # the constraint weight in force (obstacle problems)
 
 
 @dataclass
@@ -107,14 +108,15 @@ class Trainer:
     (every, candidates, seed) redraws the loss's interior points every ``every`` Adam steps
     (``sampler: adaptive``); L-BFGS stages keep the points fixed, since its memory assumes one loss.
     ``stage_problems`` (one per stage) swaps the loss's problem when a stage starts: continuation
-    in a parameter, each stage starting from the weights the previous one left.
+    in a parameter, each stage starting from the weights the previous one left. ``stage_mu`` does
+    the same for the constraint formulation's μ.
     """
 
     def __init__(self, model, loss, stages, save: Callable[[dict], None], progress: Progress,
                  log_every: int = 0, resample: tuple[int, int, int] | None = None,
-                 stage_problems: list | None = None):
+                 stage_problems: list | None = None, stage_mu: list | None = None):
         self.model, self.loss, self.stages, self.save = model, loss, stages, save
-        self.stage_problems = stage_problems
+        self.stage_problems, self.stage_mu = stage_problems, stage_mu
         self.progress, self.log_every, self.resample = progress, log_every, resample
         self.names = loss.term_names
         self.history = History()
@@ -157,6 +159,9 @@ class Trainer:
                 self.history.stage_starts.append(self.history.steps[-1] + 1 if self.history.steps else 0)
             if self.stage_problems:
                 self.loss.problem = self.stage_problems[index]
+            mu = self.stage_mu[index] if self.stage_mu else None
+            if mu is not None:
+                self.loss.formulation.mu = mu
             run = self._adam_stage if stage.optimizer == "adam" else self._lbfgs_stage
             optimizer = self._optimizer = self._build_optimizer(stage)
             if opt_state and index == first_stage:
@@ -175,8 +180,9 @@ class Trainer:
             final = self._evaluate()
             seconds = time.perf_counter() - began
             self.history.stages.append(StageRecord(stage.optimizer, steps, seconds, final, reason,
-                                                   dict(stage.params)))
-            label = stage.optimizer + "".join(f" {k}={v:g}" for k, v in stage.params.items())
+                                                   dict(stage.params), mu))
+            settings = {**stage.params, **({"mu": mu} if mu is not None and stage.mu is not None else {})}
+            label = stage.optimizer + "".join(f" {k}={v:g}" for k, v in settings.items())
             self.progress.line(f"{label:<6} {steps} steps in {seconds:.1f} s, {reason}; "
                                f"{format_terms(final)}")
             complete = index == len(self.stages) - 1

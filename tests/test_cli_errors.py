@@ -32,6 +32,10 @@ BAD = {
                             ["bad.yaml:5", "training.stages[0].params.k", "got -1", "> 0"]),
     "unknown stage parameter": (GOOD.replace("steps: 2}", "steps: 2, params: {kk: 2}}"),
                                 ["training.stages[0].params.kk", "did you mean 'k'"]),
+    "stage mu without a constraint": (GOOD.replace("steps: 2}", "steps: 2, mu: 10}"),
+                                      ["training.stages[0].mu", "only for obstacle problems"]),
+    "negative stage mu": (GOOD.replace("poisson1d, params: {k: 1}", "tent1d").replace("steps: 2}", "steps: 2, mu: -1}"),
+                          ["training.stages[0].mu", "got -1", "> 0"]),
 }
 
 

@@ -68,6 +68,18 @@ def test_only_exact_formulations_vanish_at_the_exact_solution(formulation):
             assert value > 1e-3, (name, value)  # biased: leak, smoothing, or r = mu*phi = 200 != 0
 
 
+@pytest.mark.parametrize("mu", [1e-2, 1.0, 10.0, 1e3])
+def test_complementarity_vanishes_at_the_exact_solution_for_every_mu(mu):
+    problem, x, r, gap = tent_state()
+    with torch.no_grad():
+        residual = FORMULATIONS["complementarity"](build("relu"), mu).pointwise(r, gap)["residual"]
+        off_contact = gap > 1e-3
+        assert float(residual.abs().max()) < 1e-9 * max(mu, 1)  # min(r, mu g): r = 0 or g = 0 everywhere
+        # ... and a wrong r off contact is seen, however small mu: min(r + 1, mu g) >= min(1, mu 1e-3)
+        shifted = FORMULATIONS["complementarity"](build("relu"), mu).pointwise(r + 1.0, gap)["residual"]
+        assert float(shifted[off_contact].abs().min()) > 0
+
+
 @pytest.mark.parametrize("name", ["tent1d", "parabola1d", "radial2d"])
 def test_exact_solutions_are_feasible_and_complementary(name):
     problem = problems.build(name)
