@@ -26,6 +26,7 @@ import ast
 import itertools
 import math
 import operator
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
@@ -180,7 +181,11 @@ def parse(source, symbols: Symbols) -> Expression:
     if "\n" in text or "\r" in text:
         raise ExpressionError("an expression is one line", text.replace("\n", " ").replace("\r", " "))
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():
+            # Python only warns about sloppy literals such as "1if"; refuse them with the same
+            # located message as other syntax errors instead of printing a SyntaxWarning
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
         column = None if e.offset is None else max(0, min(e.offset - 1, len(text)))
         hint = "; powers are written **" if "^" in text else ""

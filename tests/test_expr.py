@@ -96,6 +96,7 @@ REFUSED = {
     "True": ("not a real number", 0),
     "x = 0": ("not a valid expression", 2),
     "(x": ("not a valid expression", 0),
+    "1if x > 0 else 2": ("invalid decimal literal", 0),  # Python only warns; refused, nothing printed
     "9" * 400: ("too large", 0),
     "-" * 500 + "x": ("nested more than", None),
     "x" * 1001: ("at most 1000", None),
