@@ -2,8 +2,9 @@
 
 Writes, in the comparison folder, one run folder per (formulation, penalty) and
 
-* ``comparison.csv`` and ``comparison.md`` — one row per run: μ (the last stage's), rel L2, max error, max violation of
-  u ≥ ψ, complementarity, free-boundary error, contact IoU, PReLU's final α, training seconds;
+* ``comparison.csv`` and ``comparison.md`` — one row per run: μ (the last stage's), rel L2, max
+  error, max violation of u ≥ ψ, complementarity, free-boundary error, contact IoU, PReLU's final
+  α, training seconds;
 * ``comparison.png`` — one panel per formulation, the error |u − u_ref| of each penalty along x
   (in 2D along the line y = 0), so that bias and its location can be seen side by side.
 """

@@ -22,10 +22,9 @@ high-frequency region).
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Sequence
-
-import time
 
 import torch
 

@@ -181,7 +181,7 @@ class Trainer:
             seconds = time.perf_counter() - began
             self.history.stages.append(StageRecord(stage.optimizer, steps, seconds, final, reason,
                                                    dict(stage.params), mu))
-            settings = {**stage.params, **({"mu": mu} if mu is not None and stage.mu is not None else {})}
+            settings = {**stage.params, **({"mu": stage.mu} if stage.mu is not None else {})}
             label = stage.optimizer + "".join(f" {k}={v:g}" for k, v in settings.items())
             self.progress.line(f"{label:<6} {steps} steps in {seconds:.1f} s, {reason}; "
                                f"{format_terms(final)}")
