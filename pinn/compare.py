@@ -1,6 +1,7 @@
 """``pinn compare``: one obstacle config solved with every barrier penalty and formulation asked for.
 
-Writes, in the comparison folder, one run folder per (formulation, penalty) and
+Writes, in the comparison folder, one run folder per (formulation, penalty) — a formulation that
+uses no penalty (fischer-burmeister) runs once, in a folder of its own name — and
 
 * ``comparison.csv`` and ``comparison.md`` — one row per run: μ (the last stage's), rel L2, max
   error, max violation of u ≥ ψ, complementarity, free-boundary error, contact IoU, PReLU's final
@@ -18,7 +19,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import io, penalties
+from . import constraints, io, penalties
 from .config import Named, RunConfig
 from .errors import ConfigError, DivergenceError
 from .params import did_you_mean
@@ -56,23 +57,26 @@ def compare(cfg: RunConfig, penalty_names, formulation_names, out_dir: Path, pro
     progress = progress or Progress()
     rows, curves = [], {}
     for formulation in formulation_names:
-        for penalty in penalty_names:
+        uses_penalty = constraints.FORMULATIONS[formulation].uses_penalty
+        for penalty in penalty_names if uses_penalty else penalty_names[:1]:
             run = variant(cfg, formulation, penalty)
-            progress.line(f"== {formulation} / {penalty}")
-            row = {"formulation": formulation, "penalty": run.constraint.penalty.name}
+            label = penalty if uses_penalty else "none"
+            progress.line(f"== {formulation} / {label}")
+            row = {"formulation": formulation, "penalty": label}
+            folder = f"{formulation}-{penalty}" if uses_penalty else formulation
             try:
-                result = solve(run, out_dir=out_dir / f"{formulation}-{penalty}", progress=progress)
+                result = solve(run, out_dir=out_dir / folder, progress=progress)
             except DivergenceError:
                 rows.append({**row, "status": "diverged"})
                 continue
             m = result.metrics
             rows.append({**row, **{k: m.get(k) for k in COLUMNS[2:-1]}, "status": "ok"})
-            curves[formulation, penalty] = _error_line(result)
+            curves[formulation, label] = _error_line(result)
     io.write_text(out_dir / "comparison.csv", _csv(rows))
     io.write_text(out_dir / "comparison.md", markdown(rows, cfg))
     import problems
     dim = problems.build_from(cfg.problem).domain.dim
-    figure = _figure(curves, formulation_names, penalty_names, cfg, dim)
+    figure = _figure(curves, formulation_names, cfg, dim)
     io.write_figure(out_dir / "comparison.png", figure)
     plt.close(figure)
     return rows
@@ -112,13 +116,12 @@ def _csv(rows) -> str:
     return buffer.getvalue()
 
 
-def _figure(curves, formulation_names, penalty_names, cfg: RunConfig, dim: int):
+def _figure(curves, formulation_names, cfg: RunConfig, dim: int):
     fig, axes = plt.subplots(1, len(formulation_names), figsize=(5 * len(formulation_names), 4),
                              squeeze=False, sharey=True)
     for ax, formulation in zip(axes[0], formulation_names):
-        for penalty in penalty_names:
-            curve = curves.get((formulation, penalty))
-            if curve is not None:
+        for (shown, penalty), curve in curves.items():
+            if shown == formulation and curve is not None:
                 ax.semilogy(curve[0], np.maximum(curve[1], 1e-16), lw=1.1, label=penalty)
         ax.set_title(formulation)
         ax.set_xlabel("x" if dim == 1 else "x (on the line y = 0)")

@@ -253,20 +253,25 @@ def parse(data, source: str = "<config>", overrides: Mapping[str, Any] | None = 
         _set_path(data, key, value)
     cfg = section(RunConfig)(ctx, (), data)
     _check_stage_params(ctx, cfg)
-    return _check_constraint(ctx, cfg, data.get("constraint") is not None)
+    return _check_constraint(ctx, cfg, data.get("constraint"))
 
 
-def _check_constraint(ctx, cfg: RunConfig, given: bool) -> RunConfig:
-    """A constraint section belongs to problems with an inequality constraint, which always get one."""
+def _check_constraint(ctx, cfg: RunConfig, given) -> RunConfig:
+    """A constraint section belongs to problems with an inequality constraint, which always get one;
+    a penalty is named only for a formulation that uses one."""
     import problems
     has_constraint = problems.has_constraints(cfg.problem)
-    if given and not has_constraint:
+    if given is not None and not has_constraint:
         ctx.fail(("constraint",), f"is only for obstacle problems; {cfg.problem.type} has no inequality "
                                   f"constraint (remove the section)")
     for i, stage in enumerate(cfg.training.stages):
         if stage.mu is not None and not has_constraint:
             ctx.fail(("training", "stages", i, "mu"), f"is only for obstacle problems; {cfg.problem.type} "
                                                       f"has no inequality constraint (remove it)")
+    if cfg.constraint is not None and isinstance(given, dict) and "penalty" in given \
+            and not constraints.FORMULATIONS[cfg.constraint.formulation].uses_penalty:
+        ctx.fail(("constraint", "penalty"), f"is not used by formulation {cfg.constraint.formulation} "
+                                            f"(remove it, or choose a formulation that uses a penalty)")
     if has_constraint and cfg.constraint is None:
         return dataclasses.replace(cfg, constraint=ConstraintConfig())
     return cfg if has_constraint else dataclasses.replace(cfg, constraint=None)

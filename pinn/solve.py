@@ -94,6 +94,12 @@ def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
     return model, [bc for bc in conditions if bc not in covered]
 
 
+def penalty_label(cfg: RunConfig) -> str:
+    """The penalty as it is reported: "none" for a formulation that uses no penalty."""
+    uses = constraints.FORMULATIONS[cfg.constraint.formulation].uses_penalty
+    return cfg.constraint.penalty.label() if uses else "none"
+
+
 def build_formulation(cfg: RunConfig):
     """The obstacle formulation with its penalty, or None for problems without a constraint."""
     if cfg.constraint is None:
@@ -154,7 +160,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     evaluation = report.evaluate(problem, model, device, dtype, cfg.problem.reference)
     if formulation is not None:
         evaluation.metrics.update(contact.metrics(problem, evaluation))
-        evaluation.metrics.update({"formulation": formulation.name, "penalty": cfg.constraint.penalty.label(),
+        evaluation.metrics.update({"formulation": formulation.name, "penalty": penalty_label(cfg),
                                    "mu": formulation.mu,
                                    **{k: float(v) for k, v in formulation.penalty.logged().items()}})
     metrics = {**evaluation.metrics,
@@ -203,7 +209,7 @@ def run_label(cfg: RunConfig) -> str:
     """The activation, and for obstacle problems the formulation and penalty: figure titles."""
     label = activation_label(cfg)
     if cfg.constraint is not None:
-        label += f", {cfg.constraint.formulation} {cfg.constraint.penalty.label()}"
+        label += f", {cfg.constraint.formulation} {penalty_label(cfg)}".removesuffix(" none")
     return label
 
 

@@ -36,6 +36,9 @@ BAD = {
                                       ["training.stages[0].mu", "only for obstacle problems"]),
     "negative stage mu": (GOOD.replace("poisson1d, params: {k: 1}", "tent1d").replace("steps: 2}", "steps: 2, mu: -1}"),
                           ["training.stages[0].mu", "got -1", "> 0"]),
+    "penalty for a formulation without one": (
+        GOOD.replace("poisson1d, params: {k: 1}", "tent1d") + "constraint: {formulation: fischer-burmeister, penalty: relu}\n",
+        ["bad.yaml:6", "constraint.penalty", "not used by formulation fischer-burmeister"]),
 }
 
 
