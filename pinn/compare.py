@@ -60,7 +60,7 @@ def compare(cfg: RunConfig, penalty_names, formulation_names, out_dir: Path, pro
         uses_penalty = constraints.FORMULATIONS[formulation].uses_penalty
         for penalty in penalty_names if uses_penalty else penalty_names[:1]:
             run = variant(cfg, formulation, penalty)
-            label = penalty if uses_penalty else "none"
+            label = penalty if uses_penalty else constraints.NO_PENALTY
             progress.line(f"== {formulation} / {label}")
             row = {"formulation": formulation, "penalty": label}
             folder = f"{formulation}-{penalty}" if uses_penalty else formulation

@@ -34,6 +34,7 @@ import torch
 from .penalties import Penalty
 
 Tensor = torch.Tensor
+NO_PENALTY = "none"  # how runs and comparisons report the penalty of a formulation that uses none
 
 
 class Formulation(ABC):

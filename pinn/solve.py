@@ -95,9 +95,9 @@ def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
 
 
 def penalty_label(cfg: RunConfig) -> str:
-    """The penalty as it is reported: "none" for a formulation that uses no penalty."""
+    """The penalty as it is reported: NO_PENALTY for a formulation that uses none."""
     uses = constraints.FORMULATIONS[cfg.constraint.formulation].uses_penalty
-    return cfg.constraint.penalty.label() if uses else "none"
+    return cfg.constraint.penalty.label() if uses else constraints.NO_PENALTY
 
 
 def build_formulation(cfg: RunConfig):
@@ -209,7 +209,8 @@ def run_label(cfg: RunConfig) -> str:
     """The activation, and for obstacle problems the formulation and penalty: figure titles."""
     label = activation_label(cfg)
     if cfg.constraint is not None:
-        label += f", {cfg.constraint.formulation} {penalty_label(cfg)}".removesuffix(" none")
+        penalty = penalty_label(cfg)
+        label += f", {cfg.constraint.formulation}" + ("" if penalty == constraints.NO_PENALTY else f" {penalty}")
     return label
 
 

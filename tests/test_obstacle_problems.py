@@ -77,7 +77,7 @@ def test_complementarity_vanishes_at_the_exact_solution_for_every_mu(formulation
         residual = FORMULATIONS[formulation](build("relu"), mu).pointwise(r, gap)["residual"]
         off_contact = gap > 1e-3
         # min(r, mu g) and r + mu g - sqrt(r^2 + mu^2 g^2): r = 0 or g = 0 everywhere; measured 0 for the
-        # min and 1.5e-154 for Fischer-Burmeister (its tiny term) for each mu
+        # min and 1.5e-154 for Fischer-Burmeister (its tiny term) for each mu; the bound allows round-off
         assert float(residual.abs().max()) < 1e-9 * max(mu, 1)
         # ... and a wrong r off contact is seen, however small mu: min(r + 1, mu g) >= min(1, mu 1e-3)
         # (measured 1.26e-5 at mu = 1e-2, 1.0 at mu = 1e3; Fischer-Burmeister 1.26e-5 and 0.65)
