@@ -115,24 +115,27 @@ class PointsConfig:
     candidates: int = option(8192, integer(1), "adaptive: uniform candidates a redraw chooses from")
 
 
-LBFGS_ONLY = ("history", "tolerance_grad", "tolerance_change", "stall_window", "min_improvement")
-LBFGS_KEYS = ("optimizer", "steps", "lr") + LBFGS_ONLY
+QUASI_NEWTON_ONLY = ("tolerance_grad", "tolerance_change", "stall_window", "min_improvement")
+STAGE_KEYS = {"adam": ("optimizer", "steps", "lr"),
+              "lbfgs": ("optimizer", "steps", "lr", "history") + QUASI_NEWTON_ONLY,
+              "bfgs": ("optimizer", "steps", "lr") + QUASI_NEWTON_ONLY}
 
 
 @dataclass(frozen=True)
 class StageConfig:
-    optimizer: str = option(dataclasses.MISSING, choice("adam", "lbfgs"), "adam or lbfgs")
+    optimizer: str = option(dataclasses.MISSING, choice(*STAGE_KEYS),
+                            "adam, lbfgs, or bfgs (self-scaled, dense: networks up to 20000 parameters)")
     steps: int = option(dataclasses.MISSING, integer(1), "iterations in this stage")
-    lr: float | None = option(None, number(greater_than=0), "learning rate (adam 1e-3, lbfgs 1)")
+    lr: float | None = option(None, number(greater_than=0), "learning rate (adam 1e-3, lbfgs and bfgs 1)")
     history: int = option(50, integer(1), "L-BFGS history size")
-    tolerance_grad: float = option(1e-11, number(at_least=0), "L-BFGS stops when max |gradient| <= this")
+    tolerance_grad: float = option(1e-11, number(at_least=0), "(L-)BFGS stops when max |gradient| <= this")
     tolerance_change: float = option(0.0, number(at_least=0),
-                                     "L-BFGS stops when one iteration changes the loss or a parameter by "
+                                     "(L-)BFGS stops when one iteration changes the loss or a parameter by "
                                      "less than this (0: only when it changes nothing; slow progress is "
                                      "judged by min_improvement)")
-    stall_window: int = option(50, integer(1), "L-BFGS iterations over which progress is judged")
+    stall_window: int = option(50, integer(1), "(L-)BFGS iterations over which progress is judged")
     min_improvement: float = option(1e-3, number(at_least=0),
-                                    "L-BFGS stops when the loss falls by less than this fraction over "
+                                    "(L-)BFGS stops when the loss falls by less than this fraction over "
                                     "stall_window iterations (0: never)")
     params: Mapping = option(dict, mapping, "problem parameters for this stage only, e.g. a larger eps "
                                             "first (continuation); later stages start from its weights")
@@ -141,16 +144,18 @@ class StageConfig:
                               "raise it from stage to stage)")
 
 
-DEFAULT_LR = {"adam": 1e-3, "lbfgs": 1.0}
+DEFAULT_LR = {"adam": 1e-3, "lbfgs": 1.0, "bfgs": 1.0}
 
 
 def stages_section(ctx, path, value):
     stages = []
     for i, item, stage in section_list(StageConfig, "[{optimizer: adam, steps: 1000}]")(ctx, path, value):
-        if stage.optimizer == "adam":
-            for key in LBFGS_ONLY:
-                if key in item:
-                    ctx.fail(path + (i, key), "is an L-BFGS setting; an adam stage takes optimizer, steps, lr")
+        allowed = STAGE_KEYS[stage.optimizer]
+        for key in STAGE_KEYS["lbfgs"]:
+            if key in item and key not in allowed:
+                owner = "an L-BFGS" if key == "history" else "a quasi-Newton (lbfgs, bfgs)"
+                ctx.fail(path + (i, key), f"is {owner} setting; this {stage.optimizer} stage takes "
+                                          f"{', '.join(allowed)}, mu, params")
         if stage.lr is None:
             stage = dataclasses.replace(stage, lr=DEFAULT_LR[stage.optimizer])
         stages.append(stage)
@@ -326,8 +331,9 @@ def to_dict(cfg) -> dict:
             if isinstance(value, Named):
                 return {"name": value.name, **{k: plain(v) for k, v in value.params.items()}}
             if isinstance(value, StageConfig):
-                keys = ("optimizer", "steps", "lr") if value.optimizer == "adam" else LBFGS_KEYS
-                return {k: plain(getattr(value, k)) for k in keys + (("params",) if value.params else ())}
+                keys = STAGE_KEYS[value.optimizer] + (("params",) if value.params else ()) + (
+                    ("mu",) if value.mu is not None else ())
+                return {k: plain(getattr(value, k)) for k in keys}
             # None means "not given" (an expression problem's optional keys, a robin-only a): left out
             return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                     if getattr(value, f.name) is not None}

@@ -10,7 +10,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import torch
 
-from . import __version__, activations, constraints, contact, io, penalties, report, sampling, smoothness
+from . import __version__, activations, bfgs, constraints, contact, io, penalties, report, sampling, smoothness
 from .config import RunConfig, load, sha256, to_dict
 from .errors import ConfigError
 from .losses import PinnLoss, collocation
@@ -50,10 +50,21 @@ def prepare(cfg: RunConfig, force: bool = False):
     if points.sampler == sampling.ADAPTIVE and points.candidates < points.interior:
         raise ConfigError(f"training.points.candidates: got {points.candidates}; expected at least "
                           f"training.points.interior ({points.interior}) for sampler: adaptive")
+    _check_bfgs_size(cfg, problem.domain.dim)
     make_activation = activations.factory(cfg.network.activation.name, cfg.network.activation.params)
     warning = smoothness.require(make_activation(), problem.order,
                                  f"{activation_label(cfg)!r}", force=force)
     return problem, make_activation, [warning] if warning else []
+
+
+def _check_bfgs_size(cfg: RunConfig, inputs: int):
+    widths = (inputs, *cfg.network.layers, 1)
+    n = sum((a + 1) * b for a, b in zip(widths, widths[1:]))  # weights and biases of the MLP
+    for i, stage in enumerate(cfg.training.stages):
+        if stage.optimizer == "bfgs" and n > bfgs.MAX_PARAMETERS:
+            raise ConfigError(f"training.stages[{i}].optimizer: bfgs keeps a dense n×n inverse Hessian in "
+                              f"float64; this network has n = {n} parameters ({8 * n * n / 1e9:.1f} GB), more "
+                              f"than bfgs allows ({bfgs.MAX_PARAMETERS}); use lbfgs, or a smaller network")
 
 
 @contextmanager

@@ -1,12 +1,13 @@
-"""Training: optimiser stages in order (Adam, then L-BFGS), with a guard against divergence.
+"""Training: optimiser stages in order (Adam, then L-BFGS or BFGS), with a guard against divergence.
 
 * Loss terms are collected on the device and checked for NaN/inf every ``log_every`` steps, so a
   GPU is not synchronised on every step. A model snapshot is kept at each good check; a
   non-finite loss restores it, saves it as the checkpoint and raises DivergenceError.
-* L-BFGS runs in chunks of ``stall_window`` iterations (torch keeps its history between calls). A
-  chunk that makes fewer iterations than asked tells why it stopped, and the stage records it; a
-  chunk that lowers the loss by less than ``min_improvement`` (relative) ends the stage, because
-  L-BFGS on a PINN loss tends to crawl for thousands of iterations once it reaches its floor.
+* Quasi-Newton stages (L-BFGS, BFGS) run in chunks of ``stall_window`` iterations (the optimiser
+  keeps its curvature between calls). A chunk that makes fewer iterations than asked tells why it
+  stopped, and the stage records it; a chunk that lowers the loss by less than ``min_improvement``
+  (relative) ends the stage, because L-BFGS on a PINN loss tends to crawl for thousands of
+  iterations once it reaches its floor.
 * Stage times exclude building the optimiser (the first one in a process imports torch._dynamo,
   about 2.5 s on a 2-core CPU, which is not training).
 * Ctrl-C saves the current state (stage, step, optimiser) as a checkpoint that ``--resume`` reads.
@@ -22,7 +23,9 @@ from typing import Callable, Sequence
 import torch
 
 from .errors import ConfigError, DivergenceError, PinnError
-from .lbfgs import LBFGS, STOP_MAX_ITER as STOP_MAX_STEPS
+from .bfgs import BFGS
+from .lbfgs import LBFGS
+from .quasi_newton import STOP_MAX_ITER as STOP_MAX_STEPS, QuasiNewton
 from .progress import Progress, format_terms
 
 STOP_SLOW = "slow: the loss fell by less than min_improvement over the last stall_window iterations"
@@ -106,7 +109,7 @@ class Trainer:
     ``save(checkpoint)`` receives a dict (model, stage, step, optimizer state, history, points,
     complete) at the end of each stage and whenever training stops early. ``resample`` =
     (every, candidates, seed) redraws the loss's interior points every ``every`` Adam steps
-    (``sampler: adaptive``); L-BFGS stages keep the points fixed, since its memory assumes one loss.
+    (``sampler: adaptive``); quasi-Newton stages keep the points fixed, since their curvature assumes one loss.
     ``stage_problems`` (one per stage) swaps the loss's problem when a stage starts: continuation
     in a parameter, each stage starting from the weights the previous one left. ``stage_mu`` does
     the same for the constraint formulation's μ.
@@ -162,7 +165,7 @@ class Trainer:
             mu = self.stage_mu[index] if self.stage_mu else None
             if mu is not None:
                 self.loss.formulation.mu = mu
-            run = self._adam_stage if stage.optimizer == "adam" else self._lbfgs_stage
+            run = self._adam_stage if stage.optimizer == "adam" else self._quasi_newton_stage
             optimizer = self._optimizer = self._build_optimizer(stage)
             if opt_state and index == first_stage:
                 optimizer.load_state_dict(opt_state)
@@ -202,8 +205,10 @@ class Trainer:
     def _build_optimizer(self, stage):
         if stage.optimizer == "adam":
             return _adam(self.model.parameters(), stage.lr)
-        return LBFGS(self.model.parameters(), lr=stage.lr, history_size=stage.history,
-                     tolerance_grad=stage.tolerance_grad, tolerance_change=stage.tolerance_change)
+        options = dict(lr=stage.lr, tolerance_grad=stage.tolerance_grad, tolerance_change=stage.tolerance_change)
+        if stage.optimizer == "bfgs":
+            return BFGS(self.model.parameters(), **options)
+        return LBFGS(self.model.parameters(), history_size=stage.history, **options)
 
     def _adam_stage(self, index: int, stage, start: int, optimizer):
         interval, pending, started = self._interval(stage.steps), [], time.perf_counter()
@@ -225,7 +230,7 @@ class Trainer:
                 pending = []
         return stage.steps, STOP_MAX_STEPS
 
-    def _lbfgs_stage(self, index: int, stage, start: int, optimizer: LBFGS):
+    def _quasi_newton_stage(self, index: int, stage, start: int, optimizer: QuasiNewton):
         at_start: list = []
 
         def closure():

@@ -2,7 +2,8 @@
 import pytest
 import torch
 
-from pinn.lbfgs import LBFGS, STOP_GRADIENT, STOP_MAX_ITER
+from pinn.lbfgs import LBFGS
+from pinn.quasi_newton import STOP_GRADIENT, STOP_MAX_ITER
 
 
 def rosenbrock(p, scale):

@@ -172,3 +172,16 @@ def test_active_set_reference_against_exact(name, n, bound):
     mesh = np.meshgrid(*axes, indexing="ij")
     exact = problem.exact(torch.from_numpy(np.stack([m.ravel() for m in mesh], 1))).numpy().ravel()
     assert np.linalg.norm(grid.ravel() - exact) / np.linalg.norm(exact) < bound
+
+
+def test_the_resolved_config_keeps_each_stages_mu():
+    """config.yaml in a run folder is the resolved config: loading it must give the same run."""
+    from pathlib import Path
+
+    from pinn.config import load, parse, sha256, to_dict
+    cfg = load(Path(__file__).resolve().parents[1] / "configs" / "tent1d.yaml")
+    data = to_dict(cfg)
+    assert [stage["mu"] for stage in data["training"]["stages"]] == [10, 100, 1000]
+    assert sha256(parse(data)) == sha256(cfg)
+    data["training"]["stages"][-1]["mu"] = 500
+    assert sha256(parse(data)) != sha256(cfg)

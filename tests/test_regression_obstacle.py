@@ -1,11 +1,11 @@
 """Regression on the obstacle configs (shortened schedules), the PReLU run's α record and
 ``pinn compare``. Full-length figures: benchmarks/obstacle.py. Bounds are the errors measured on
-the shortened schedule (2-core x86 CPU, torch 2.13.0, float64, Taylor derivative path; radial2d
-Fischer-Burmeister, float32 on 2 threads and compiled, as its config asks) times about 4. Before μ
-was raised stage by stage (complementarity min(r, u − ψ) with μ = 1 throughout) the same budgets
-gave tent 6.66e-4 / 4.95e-3, parabola 3.12e-3 / 4.26e-3 (IoU 0.699) and radial2d 7.23e-2 /
-6.31e-2 (IoU 0.613); with min(r, μ(u − ψ)) in float64, radial2d gave 4.05e-3 / 8.78e-3 on 150 Adam
-+ 400 L-BFGS steps."""
+the shortened schedule (2-core x86 CPU, torch 2.13.0, float64, Taylor derivative path, self-scaled
+BFGS after Adam; radial2d Fischer-Burmeister on 2 threads and compiled, as its config asks) times
+about 4. Before μ was raised stage by stage (complementarity min(r, u − ψ) with μ = 1 throughout)
+the same budgets gave tent 6.66e-4 / 4.95e-3, parabola 3.12e-3 / 4.26e-3 (IoU 0.699) and radial2d
+7.23e-2 / 6.31e-2 (IoU 0.613); with L-BFGS instead of BFGS, tent 2.76e-4, parabola (64x3)
+1.01e-3 and radial2d (float32, 150 Adam + 650 L-BFGS) 2.04e-3."""
 import csv
 import json
 
@@ -17,9 +17,9 @@ from pinn.cli import main
 
 
 @pytest.mark.parametrize("config, scale, bound, violation, iou, mu", [
-    ("tent1d", 0.3, 1.1e-3, 2.8e-2, 0.9, [10, 100, 1000]),   # measured rel L2 2.76e-4, violation 7.04e-3, IoU 0.973
-    ("parabola1d", 0.3, 4e-3, 2e-3, 0.9, [10, 30, 100]),     # measured 1.01e-3, 4.82e-4, 0.992
-    ("radial2d", 0.1, 8e-3, 2.2e-2, 0.8, [10, 10, 30]),      # measured 2.04e-3, 5.33e-3, 0.943 (150 Adam + 650 L-BFGS)
+    ("tent1d", 0.3, 1.6e-3, 2.9e-2, 0.9, [10, 100, 1000]),   # measured rel L2 3.91e-4, violation 7.16e-3, IoU 0.962
+    ("parabola1d", 0.3, 1.8e-4, 6e-4, 0.9, [10, 30, 100]),   # measured 4.38e-5, 1.46e-4, 0.985
+    ("radial2d", 0.1, 8e-3, 2.2e-2, 0.8, [10, 10, 30]),      # measured 1.95e-3, 5.62e-3, 0.938 (50 Adam + 270 BFGS)
 ])
 def test_shortened_obstacle_schedule(config, scale, bound, violation, iou, mu, tmp_path):
     m = solve_shortened(config, scale, tmp_path)
