@@ -49,6 +49,15 @@ class BFGS(QuasiNewton):
             raise ValueError(f"BFGS keeps a dense {n}×{n} inverse Hessian; at most {MAX_PARAMETERS} "
                              f"parameters are allowed (use L-BFGS for larger networks)")
 
+    def load_state_dict(self, state_dict):
+        """torch casts a loaded state to the parameters' dtype; H and its factors stay float64."""
+        super().load_state_dict(state_dict)
+        saved, = state_dict["state"].values() or [{}]
+        state = self.state[self._params[0]]
+        for key in ("H", "Hg", "U", "V"):
+            if isinstance(saved.get(key), torch.Tensor):
+                state[key] = saved[key].to(device=self._params[0].device, dtype=torch.float64)
+
     def _start(self, state, like: torch.Tensor):
         if "U" not in state:
             n, width = like.numel(), 2 * DEFERRED_PAIRS

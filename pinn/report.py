@@ -156,7 +156,7 @@ def loss_figure(history, title: str, terms=None):
         ax.axvline(start, color="gray", ls="--", lw=0.8)
         ax.annotate(stage.optimizer, (start, 1), xycoords=("data", "axes fraction"),
                     xytext=(3, -12), textcoords="offset points", color="gray")
-    ax.set_xlabel("step (Adam step or L-BFGS iteration)")
+    ax.set_xlabel("step (Adam step or quasi-Newton iteration)")
     ax.set_ylabel("loss term (unweighted)")
     ax.set_title(title)
     ax.legend()

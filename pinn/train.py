@@ -109,7 +109,8 @@ class Trainer:
     ``save(checkpoint)`` receives a dict (model, stage, step, optimizer state, history, points,
     complete) at the end of each stage and whenever training stops early. ``resample`` =
     (every, candidates, seed) redraws the loss's interior points every ``every`` Adam steps
-    (``sampler: adaptive``); quasi-Newton stages keep the points fixed, since their curvature assumes one loss.
+    (``sampler: adaptive``); quasi-Newton stages keep the points fixed, since their curvature
+    assumes one loss.
     ``stage_problems`` (one per stage) swaps the loss's problem when a stage starts: continuation
     in a parameter, each stage starting from the weights the previous one left. ``stage_mu`` does
     the same for the constraint formulation's μ.

@@ -6,7 +6,7 @@ import torch
 from pinn import bfgs
 from pinn.bfgs import BFGS
 from pinn.quasi_newton import STOP_LINE_SEARCH, QuasiNewton
-from test_lbfgs import minimise
+from test_lbfgs import minimise, minimise_function
 
 F64 = torch.float64
 
@@ -38,18 +38,8 @@ def test_factored_deferred_update_equals_the_dense_formula():
     torch.manual_seed(0)
     A = torch.randn(30, 30, dtype=F64)
     Q = A @ A.T / 30 + 0.1 * torch.eye(30, dtype=F64)
-    paths = []
-    for cls in (DenseSelfScaledBFGS, BFGS):
-        x = torch.ones(30, dtype=F64, requires_grad=True)
-        optimizer = cls([x], max_iter=40)
-
-        def closure():
-            optimizer.zero_grad()
-            value = quartic_bowl(x, Q)
-            value.backward()
-            return value
-        optimizer.step(closure)
-        paths.append(x.detach())
+    paths = [minimise_function(cls, lambda x: quartic_bowl(x, Q), torch.ones(30, dtype=F64), max_iter=40)[0]
+             for cls in (DenseSelfScaledBFGS, BFGS)]
     # both reach the minimum in 30 iterations, so three blocks of DEFERRED_PAIRS were folded into H;
     # measured 6.7e-16: the same iterates up to round-off
     assert 2 * bfgs.DEFERRED_PAIRS < 30
@@ -80,6 +70,28 @@ def test_a_failed_line_search_restarts_once_then_stops():
     state = optimizer.state[next(net.parameters())]
     assert optimizer.stop_reason == STOP_LINE_SEARCH and optimizer.iterations < 3000
     assert state["restarts"] >= 1
+
+
+def test_a_resumed_float32_run_keeps_the_inverse_hessian_in_float64():
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(1, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    x = torch.linspace(0, 1, 32).reshape(-1, 1)
+
+    def run(state=None):
+        optimizer = BFGS(net.parameters(), max_iter=30)
+        if state is not None:
+            optimizer.load_state_dict(state)
+
+        def closure():
+            optimizer.zero_grad()
+            value = ((net(x) - torch.sin(3 * x)) ** 2).mean()
+            value.backward()
+            return value
+        optimizer.step(closure)
+        return optimizer
+    resumed = run(run().state_dict())  # torch would cast H to float32, and the update would fail
+    state = resumed.state[next(net.parameters())]
+    assert resumed.iterations > 0 and state["H"].dtype == state["U"].dtype == torch.float64
 
 
 def test_refuses_a_network_whose_inverse_hessian_would_not_fit():

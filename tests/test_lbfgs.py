@@ -11,17 +11,23 @@ def rosenbrock(p, scale):
     return scale * ((1 - x) ** 2 + 100 * (y - x ** 2) ** 2)
 
 
-def minimise(optimizer_cls, scale, **options):
-    p = torch.tensor([-1.2, 1.0], dtype=torch.float64, requires_grad=True)
+def minimise_function(optimizer_cls, f, start, **options):
+    """One ``step`` of ``optimizer_cls`` on f from ``start``: (final point, optimizer)."""
+    p = start.clone().requires_grad_(True)
     optimizer = optimizer_cls([p], **options)
 
     def closure():
         optimizer.zero_grad()
-        loss = rosenbrock(p, scale)
+        loss = f(p)
         loss.backward()
         return loss
     optimizer.step(closure)
     return p.detach(), optimizer
+
+
+def minimise(optimizer_cls, scale, **options):
+    start = torch.tensor([-1.2, 1.0], dtype=torch.float64)
+    return minimise_function(optimizer_cls, lambda p: rosenbrock(p, scale), start, **options)
 
 
 @pytest.mark.parametrize("scale", [1.0, 1e-9])
