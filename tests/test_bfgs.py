@@ -53,13 +53,15 @@ def test_finds_the_rosenbrock_minimum_at_any_loss_scale(scale):
     assert torch.allclose(p, torch.ones(2, dtype=F64), atol=1e-8, rtol=0)
 
 
-def test_a_failed_line_search_restarts_once_then_stops():
-    """At a float32 loss's noise floor no step lowers the loss: BFGS forgets H, tries a scaled
-    steepest-descent step, and stops when that fails too."""
+def fit_sine(width: int, points: int, max_iter: int, state=None):
+    """A float32 tanh net of ``width`` fitted to sin 6x on ``points`` points by one BFGS ``step``
+    (after loading ``state``, if given): (net, optimizer)."""
     torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(1, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
-    x = torch.linspace(0, 1, 64).reshape(-1, 1)
-    optimizer = BFGS(net.parameters(), max_iter=3000)
+    net = torch.nn.Sequential(torch.nn.Linear(1, width), torch.nn.Tanh(), torch.nn.Linear(width, 1))
+    x = torch.linspace(0, 1, points).reshape(-1, 1)
+    optimizer = BFGS(net.parameters(), max_iter=max_iter)
+    if state is not None:
+        optimizer.load_state_dict(state)
 
     def closure():
         optimizer.zero_grad()
@@ -67,29 +69,21 @@ def test_a_failed_line_search_restarts_once_then_stops():
         value.backward()
         return value
     optimizer.step(closure)
+    return net, optimizer
+
+
+def test_a_failed_line_search_restarts_once_then_stops():
+    """At a float32 loss's noise floor no step lowers the loss: BFGS forgets H, tries a scaled
+    steepest-descent step, and stops when that fails too."""
+    net, optimizer = fit_sine(16, 64, max_iter=3000)
     state = optimizer.state[next(net.parameters())]
     assert optimizer.stop_reason == STOP_LINE_SEARCH and optimizer.iterations < 3000
     assert state["restarts"] >= 1
 
 
 def test_a_resumed_float32_run_keeps_the_inverse_hessian_in_float64():
-    torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(1, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
-    x = torch.linspace(0, 1, 32).reshape(-1, 1)
-
-    def run(state=None):
-        optimizer = BFGS(net.parameters(), max_iter=30)
-        if state is not None:
-            optimizer.load_state_dict(state)
-
-        def closure():
-            optimizer.zero_grad()
-            value = ((net(x) - torch.sin(3 * x)) ** 2).mean()
-            value.backward()
-            return value
-        optimizer.step(closure)
-        return optimizer
-    resumed = run(run().state_dict())  # torch would cast H to float32, and the update would fail
+    _, first = fit_sine(8, 32, max_iter=30)
+    net, resumed = fit_sine(8, 32, max_iter=30, state=first.state_dict())  # torch would cast H to float32
     state = resumed.state[next(net.parameters())]
     assert resumed.iterations > 0 and state["H"].dtype == state["U"].dtype == torch.float64
 
