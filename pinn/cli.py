@@ -144,5 +144,8 @@ def main(argv=None) -> int:
     try:
         return args.run(args)
     except PinnError as error:
-        print(f"pinn {args.command}: error: {error}", file=sys.stderr)
+        message, file = str(error), getattr(args, "file", None)
+        if isinstance(error, ConfigError) and file and not message.startswith((str(file), "--")):
+            message = f"{file}: {message}"  # a check made after parsing still names the file
+        print(f"pinn {args.command}: error: {message}", file=sys.stderr)
         return error.exit_code

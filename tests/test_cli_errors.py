@@ -31,7 +31,7 @@ BAD = {
                                  ["training.stages[0].history", "L-BFGS setting", "this bfgs stage takes"]),
     "bfgs on a network too large for it": (
         GOOD.replace("[8, 8]", "[200, 200]").replace("optimizer: adam", "optimizer: bfgs"),
-        ["training.stages[0].optimizer", "n = 40801", "use lbfgs"]),
+        ["bad.yaml: training.stages[0].optimizer", "n = 40801", "use lbfgs"]),
     "not a mapping": ("- just\n- a list\n", ["bad.yaml", "mapping"]),
     "bad stage parameter": (GOOD.replace("steps: 2}", "steps: 2, params: {k: -1}}"),
                             ["bad.yaml:5", "training.stages[0].params.k", "got -1", "> 0"]),
