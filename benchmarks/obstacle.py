@@ -3,9 +3,9 @@
     python benchmarks/obstacle.py [--seeds 0,1,2] [config names ...]
 
 Prints rel L2 against the exact solution, max violation of u >= psi, free-boundary error, contact
-IoU, training seconds and issue 4's targets (rel L2 / max violation, radial2d only / free boundary
-/ seconds); with several seeds, also their medians (a free
-boundary that is weakly pinned, as on parabola1d, makes the result depend on the seed).
+IoU, training seconds and issue 4's targets (rel L2 / max violation, radial2d only / free
+boundary / seconds); with several seeds, also their medians (a free boundary that is weakly
+pinned, as on parabola1d, makes the result depend on the seed).
 ``pinn compare`` makes the penalty/formulation tables.
 """
 from __future__ import annotations

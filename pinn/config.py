@@ -151,7 +151,7 @@ def stages_section(ctx, path, value):
     stages = []
     for i, item, stage in section_list(StageConfig, "[{optimizer: adam, steps: 1000}]")(ctx, path, value):
         allowed = STAGE_KEYS[stage.optimizer]
-        for key in STAGE_KEYS["lbfgs"]:
+        for key in STAGE_KEYS["lbfgs"]:  # lbfgs takes every stage key there is
             if key in item and key not in allowed:
                 owner = "an L-BFGS" if key == "history" else "a quasi-Newton (lbfgs, bfgs)"
                 ctx.fail(path + (i, key), f"is {owner} setting; this {stage.optimizer} stage takes "

@@ -17,8 +17,9 @@ With r = −Δu − f (the problem's residual), g = u − ψ (the gap) and φ fr
 * ``fischer-burmeister`` — one residual  r + μ g − √(r² + μ² g²) = 0, the Fischer–Burmeister
   complementarity function: zero exactly when r ≥ 0, g ≥ 0 and r g = 0, like min(r, μ g), but
   smooth away from r = g = 0. The min switches branch point by point as the network changes, a
-  loss with kinks that L-BFGS handles poorly; this one is smooth, and on radial2d it ends at
-  0.67–0.88× the error of the min after the same steps (three paired runs). It uses no penalty φ.
+  loss with kinks that quasi-Newton methods handle poorly; this one is smooth, and on radial2d it
+  ended at 0.67–0.88× the error of the min after the same L-BFGS steps (three paired runs). It
+  uses no penalty φ.
 
 Each formulation returns pointwise residuals by name; the loss takes their mean squares, weighted
 by ``weights`` (residual → weights.residual, constraint → weights.constraint, complementarity →
