@@ -1,6 +1,6 @@
 """The 1D BVP family: every shipped config trained in full, one row each.
 
-    python benchmarks/bvp1d.py [config names ...]
+    python benchmarks/bvp1d.py [--steps-scale S] [config names ...]
 
 Prints problem, rel L2 and max |error| against the reference (exact where known), the error in
 u', the training seconds, and the acceptance bound of issue 3. Full-length runs live here; the
@@ -8,6 +8,7 @@ regression tests run shortened schedules (tests/test_regression_bvp1d.py).
 """
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -15,7 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pinn import solve  # noqa: E402
+from pinn import load, solve  # noqa: E402
+from pinn.config import scale_steps  # noqa: E402
 from pinn.progress import Progress  # noqa: E402
 
 BOUNDS = {  # acceptance (issue 3; layer1d_eps0.05: issue 6): rel L2 against the exact solution
@@ -25,17 +27,21 @@ BOUNDS = {  # acceptance (issue 3; layer1d_eps0.05: issue 6): rel L2 against the
 }
 
 
-def main(names):
-    names = names or list(BOUNDS)
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="config", help="default: all of the family")
+    parser.add_argument("--steps-scale", type=float, default=1.0, help="shorter schedules (a smoke run)")
+    args = parser.parse_args(argv)
+    names = args.names or list(BOUNDS)
     print(f"{'config':<20} {'rel L2':>9} {'max err':>9} {'rel L2 du':>9} {'train s':>8} {'bound':>7}  ok")
     with tempfile.TemporaryDirectory() as out:
         for name in names:
-            m = solve(ROOT / "configs" / f"{name}.yaml", out_dir=Path(out) / name,
-                      progress=Progress(enabled=False)).metrics
+            cfg = scale_steps(load(ROOT / "configs" / f"{name}.yaml"), args.steps_scale)
+            m = solve(cfg, out_dir=Path(out) / name, progress=Progress(enabled=False)).metrics
             ok = m["rel_l2"] <= BOUNDS[name] and m["train_seconds"] <= 60
             print(f"{name:<20} {m['rel_l2']:>9.2e} {m['max_abs_error']:>9.2e} {m.get('rel_l2_du', float('nan')):>9.2e} "
                   f"{m['train_seconds']:>8.1f} {BOUNDS[name]:>7.0e}  {'yes' if ok else 'NO'}", flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

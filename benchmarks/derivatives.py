@@ -32,7 +32,7 @@ from watch import ROOT
 from pinn import load  # noqa: E402
 from pinn.diff import Field  # noqa: E402
 from pinn.losses import PinnLoss, collocation  # noqa: E402
-from pinn.solve import build_formulation, build_model, prepare  # noqa: E402
+from pinn.plan import build_formulation, build_model, prepare  # noqa: E402
 from pinn.train import _adam  # noqa: E402
 
 
@@ -46,7 +46,9 @@ class NestedLoss(PinnLoss):
 
 def step_function(name: str, n: int, path: str):
     """A closure running one Adam step of config ``name`` with ``n`` interior points on ``path``."""
-    cfg = load(ROOT / "configs" / f"{name}.yaml", {"training.points.interior": n})
+    # an adaptive config (radial2d) needs at least as many candidates as points
+    cfg = load(ROOT / "configs" / f"{name}.yaml", {"training.points.interior": n,
+                                                    "training.points.candidates": max(n, 8192)})
     problem, make_activation, _ = prepare(cfg)
     model, soft = build_model(cfg, problem, make_activation, torch.device("cpu"), torch.float64)
     formulation = build_formulation(cfg)
@@ -105,21 +107,23 @@ def omp_policy(repeats: int):
               flush=True)
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--compile", action="store_true", help="also time the compiled Taylor pass")
     parser.add_argument("--sizes", default="1000,10000,100000", help="radial2d interior point counts")
     parser.add_argument("--omp", action="store_true", help="only the OMP_WAIT_POLICY comparison")
-    args = parser.parse_args()
+    parser.add_argument("--small", default="128,4096", help="1D point counts (poisson1d; beam1d at the first)")
+    args = parser.parse_args(argv)
     if args.omp:
         return omp_policy(args.repeats)
     torch.set_num_threads(args.threads)
     paths = ["nested", "autograd", "taylor", *(["compiled"] if args.compile else [])]
     print(f"one Adam step, float64, {args.threads} thread(s), median of {args.repeats} interleaved rounds; "
           f"(speed-up over nested)")
-    for name, n in (("poisson1d", 128), ("poisson1d", 4096), ("beam1d_clamped", 128)):
+    small = [int(s) for s in args.small.split(",")]
+    for name, n in [*(("poisson1d", n) for n in small), ("beam1d_clamped", small[0])]:
         compare(name, n, paths, args.repeats)
     sizes = [int(s) for s in args.sizes.split(",")]
     scaling = {n: compare("radial2d", n, paths, args.repeats) for n in sizes}

@@ -30,9 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pinn import load, solve  # noqa: E402
+from pinn.config import scale_steps  # noqa: E402
 from pinn.losses import PinnLoss, collocation  # noqa: E402
 from pinn.progress import Progress  # noqa: E402
-from pinn.solve import build_formulation, build_model, prepare  # noqa: E402
+from pinn.plan import build_formulation, build_model, prepare  # noqa: E402
 
 PAIRS = {  # expression config -> registered config (None: no registered twin)
     "expression_robin1d": "robin1d",
@@ -74,12 +75,12 @@ def step_ratio(expression: str, registered: str, repeats: int) -> tuple[float, f
     return ours * 1e3, theirs * 1e3, ours / theirs
 
 
-def train(name: str, seeds: int, out: Path) -> tuple[float, float]:
+def train(name: str, seeds: int, out: Path, scale: float = 1.0) -> tuple[float, float]:
     """(median rel L2, median seconds per optimiser step) over ``seeds`` seeds."""
     errors, per_step = [], []
     for seed in range(seeds):
-        m = solve(load(ROOT / "configs" / f"{name}.yaml", {"training.seed": seed}), out_dir=out / f"{name}-{seed}",
-                  progress=Progress(enabled=False)).metrics
+        cfg = scale_steps(load(ROOT / "configs" / f"{name}.yaml", {"training.seed": seed}), scale)
+        m = solve(cfg, out_dir=out / f"{name}-{seed}", progress=Progress(enabled=False)).metrics
         errors.append(m["rel_l2"])
         per_step.append(m["train_seconds"] / sum(s["steps"] for s in m["stages"]))
     return statistics.median(errors), statistics.median(per_step)
@@ -90,6 +91,7 @@ def main(argv=None):
     parser.add_argument("pairs", nargs="*", default=list(PAIRS))
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--steps-scale", type=float, default=1.0, help="shorter schedules (a smoke run)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     print(f"{'expression config':<24} {'step ms':>8} {'twin ms':>8} {'ratio':>6} | {'rel L2':>9} {'twin':>9} "
@@ -97,13 +99,13 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as folder:
         for expression in args.pairs:
             registered = PAIRS[expression]
-            error, per_step = train(expression, args.seeds, Path(folder))
+            error, per_step = train(expression, args.seeds, Path(folder), args.steps_scale)
             if registered is None:
                 print(f"{expression:<24} {'':>8} {'':>8} {'':>6} | {error:>9.2e} {'-':>9} {'':>6} | "
                       f"{per_step * 1e3:>6.2f}ms", flush=True)
                 continue
             ours_ms, theirs_ms, ratio = step_ratio(expression, registered, args.repeats)
-            twin_error, twin_per_step = train(registered, args.seeds, Path(folder))
+            twin_error, twin_per_step = train(registered, args.seeds, Path(folder), args.steps_scale)
             print(f"{expression:<24} {ours_ms:>8.2f} {theirs_ms:>8.2f} {ratio:>6.2f} | {error:>9.2e} "
                   f"{twin_error:>9.2e} {error / twin_error:>6.2f} | {per_step * 1e3:>6.2f}ms "
                   f"{twin_per_step * 1e3:>6.2f}ms {per_step / twin_per_step:>6.2f}", flush=True)

@@ -1,6 +1,6 @@
 """The obstacle configs trained in full, one row per config and seed.
 
-    python benchmarks/obstacle.py [--seeds 0,1,2] [config names ...]
+    python benchmarks/obstacle.py [--seeds 0,1,2] [--steps-scale S] [config names ...]
 
 Prints rel L2 against the exact solution, max violation of u >= psi, free-boundary error, contact
 IoU, training seconds and issue 4's targets (rel L2 / max violation, radial2d only / free
@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pinn import load, solve  # noqa: E402
+from pinn.config import scale_steps  # noqa: E402
 from pinn.progress import Progress  # noqa: E402
 
 TARGETS = {  # issue 4: (rel L2, max violation (radial2d only), free-boundary error, seconds)
@@ -41,6 +42,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", metavar="config", help=f"any of {', '.join(TARGETS)} (default all)")
     parser.add_argument("--seeds", default="0", help="comma-separated seeds (default 0)")
+    parser.add_argument("--steps-scale", type=float, default=1.0, help="shorter schedules (a smoke run)")
     args = parser.parse_args(argv)
     unknown = sorted(set(args.names) - set(TARGETS))
     if unknown:
@@ -51,7 +53,7 @@ def main(argv=None):
         for name in args.names or TARGETS:
             runs = []
             for seed in seeds:
-                cfg = load(ROOT / "configs" / f"{name}.yaml", {"training.seed": seed})
+                cfg = scale_steps(load(ROOT / "configs" / f"{name}.yaml", {"training.seed": seed}), args.steps_scale)
                 m = solve(cfg, out_dir=Path(out) / f"{name}-{seed}", progress=Progress(enabled=False)).metrics
                 runs.append({k: m[k] if m[k] is not None else float("inf") for k in SCORES})
                 print(_row(f"{name} ({seed})", runs[-1], TARGETS[name]), flush=True)

@@ -46,20 +46,21 @@ def run_deepxde(peers: Path, problem: str, threads: int) -> dict | None:
         return json.loads(out.read_text().splitlines()[-1])
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", help="comma-separated config names (default: all shipped)")
     parser.add_argument("--peers", type=Path, help="a copy of ../shared/peers with its venv")
     parser.add_argument("--peer-threads", type=int, default=1,
                         help="torch threads for DeepXDE (ours choose 1 for batches this small)")
-    args = parser.parse_args()
+    parser.add_argument("--steps-scale", type=float, default=1.0, help="shorter schedules (a smoke run)")
+    args = parser.parse_args(argv)
     names = args.configs.split(",") if args.configs else sorted(p.stem for p in (ROOT / "configs").glob("*.yaml"))
     names = [n for n in names if n != "poisson1d_relu"]  # refused by design (C^0 body)
     torch.set_num_threads(1)
     print(f"{'config':<24} {'final rel L2':>12} {'train s':>8} {'t(10x final)':>12} {'bar':>7} {'t(bar)':>8}"
           f"  | DeepXDE f64: {'rel L2':>8} {'s':>6}  ratio")
     for name in names:
-        points, metrics = trace(ROOT / "configs" / f"{name}.yaml")
+        points, metrics = trace(ROOT / "configs" / f"{name}.yaml", scale=args.steps_scale)
         final = metrics.get("rel_l2")
         if final is None:
             print(f"{name:<24} (no reference solution)")

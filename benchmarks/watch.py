@@ -18,8 +18,10 @@ sys.path.insert(0, str(ROOT))
 import torch._dynamo  # noqa: E402,F401  (imported by the first optimiser otherwise: ~2.5 s, not training)
 
 from pinn import load, solve  # noqa: E402
+from pinn.config import scale_steps  # noqa: E402
 from pinn.progress import Progress  # noqa: E402
-from pinn.report import evaluate  # noqa: E402
+from pinn.report import evaluate, reference_on_grid  # noqa: E402
+from problems.reference import resolve_kind  # noqa: E402
 
 
 class ErrorWatch(Progress):
@@ -37,6 +39,8 @@ class ErrorWatch(Progress):
 
     def attach(self, model, problem, device, dtype):
         self.model, self.problem, self.device, self.dtype = model, problem, device, dtype
+        self.kind = resolve_kind(problem, "auto")
+        self.rows = reference_on_grid(problem, self.kind)
 
     def update(self, stage, step, steps, terms, started):
         now = time.perf_counter()
@@ -44,18 +48,18 @@ class ErrorWatch(Progress):
             self._done_before += self._in_stage
             self._stage_started, self._checks = started, 0.0
         self._in_stage = now - started - self._checks
-        error = evaluate(self.problem, self.model, self.device, self.dtype).metrics.get("rel_l2")
+        error = evaluate(self.problem, self.model, self.device, self.dtype, self.kind, self.rows).metrics.get("rel_l2")
         if error is not None:
             self.points.append((self._done_before + self._in_stage, error))
         self._checks += time.perf_counter() - now
         self.scoring_seconds += time.perf_counter() - now
 
 
-def trace(config: Path, overrides: dict | None = None):
+def trace(config: Path, overrides: dict | None = None, scale: float = 1.0):
     """(points [(seconds, rel L2)], final metrics) of one full training run of ``config``.
 
     The metrics' ``train_seconds`` is the trainer's clock less the watch's scoring time."""
-    cfg = load(config, {"training.log_every": 10, **(overrides or {})})
+    cfg = scale_steps(load(config, {"training.log_every": 10, **(overrides or {})}), scale)
     watch = ErrorWatch()
     with tempfile.TemporaryDirectory() as out:
         metrics = solve(cfg, out_dir=Path(out), progress=watch).metrics

@@ -61,7 +61,7 @@ class BFGS(QuasiNewton):
     def _start(self, state, like: torch.Tensor):
         if "U" not in state:
             n, width = like.numel(), 2 * DEFERRED_PAIRS
-            state.update(H=None, scale=1.0, identity=1.0, pending=0, Hg=None, Hg_of=None,
+            state.update(H=None, scale=1.0, identity=1.0, pending=0, Hg=None,
                          U=like.new_zeros(n, width, dtype=torch.float64),
                          V=like.new_zeros(width, n, dtype=torch.float64))
 
@@ -75,8 +75,8 @@ class BFGS(QuasiNewton):
 
     def _direction(self, state, gradient):
         self._start(state, gradient)
-        if state["Hg_of"] is not gradient:  # a new chunk re-evaluates g; H g is made afresh
-            state["Hg"], state["Hg_of"] = self._apply(state, gradient.double()), gradient
+        if state["Hg"] is None:  # after a start or a reset; otherwise H g_new of the last update
+            state["Hg"] = self._apply(state, gradient.double())
         return state["Hg"].neg().to(gradient.dtype)
 
     def _update(self, state, s, y, gradient, new_gradient):
@@ -90,7 +90,7 @@ class BFGS(QuasiNewton):
             else:
                 Hy = Hg_new - state["Hg"]
             Hg_new = self._add_pair(state, s, Hy, ys, float(y.dot(Hy)), float(-s.dot(g)), Hg_new, g_new)
-        state["Hg"], state["Hg_of"] = Hg_new, new_gradient
+        state["Hg"] = Hg_new
 
     @staticmethod
     def _add_pair(state, s, Hy, ys: float, yHy: float, descent: float, Hg_new, g_new):
@@ -116,5 +116,5 @@ class BFGS(QuasiNewton):
 
     def _forget(self, state):
         had = state["H"] is not None or state["pending"] > 0
-        state.update(H=None, scale=1.0, pending=0, Hg_of=None)
+        state.update(H=None, scale=1.0, pending=0, Hg=None)
         return had

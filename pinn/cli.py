@@ -1,10 +1,12 @@
-"""Command line: ``pinn solve | check | list | compare``. Exit codes follow DESIGN.md (0, 2, 3, 4).
+"""Command line: ``pinn solve | check | list | compare``. Exit codes: 0 success, 2 invalid input,
+3 activation refused, 4 training diverged, 5 trained but not scored, 130 interrupted.
 
 Errors a user can cause (PinnError) are printed as one line on stderr, never as a traceback.
 """
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from .errors import ConfigError, PinnError
@@ -20,8 +22,8 @@ def _load(args):
     cfg = load(args.file, _overrides(args))
     scale = getattr(args, "steps_scale", None)
     if scale is not None:
-        if not scale > 0:
-            raise ConfigError(f"--steps-scale: got {scale:g}; expected a number > 0")
+        if not (scale > 0 and math.isfinite(scale)):
+            raise ConfigError(f"--steps-scale: got {scale:g}; expected a finite number > 0")
         cfg = scale_steps(cfg, scale)
     return cfg
 
@@ -46,13 +48,16 @@ def cmd_solve(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .solve import activation_label, prepare
+    from .plan import activation_label, parameter_count, validate
     cfg = _load(args)
-    problem, _, warnings = prepare(cfg, force=args.force)
-    for warning in warnings:
+    plan = validate(cfg, force=args.force)
+    for warning in plan.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    problem = plan.problem
     print(f"{args.file}: valid. {problem.title()} has order {problem.order}; activation "
-          f"{activation_label(cfg)} is suitable" + (" (forced)" if warnings else "") + ".")
+          f"{activation_label(cfg)} is suitable" + (" (forced)" if plan.warnings else "")
+          + f"; {parameter_count(cfg, problem.domain.dim)} parameters, about "
+            f"{plan.memory_bytes / 1e6:.0f} MB on {plan.device}; reference: {plan.reference_kind}.")
     return 0
 
 

@@ -25,10 +25,15 @@ from .schema import (Context, Parser, choice, integer, mapping, number, option, 
                      text)
 
 
+MAX_NAME = 100
+
+
 def run_name(ctx, path, value):
     text(ctx, path, value)
-    if any(c in value for c in "/\\") or value in (".", ".."):
-        ctx.expect(path, value, "a folder name without '/' (the run folder is outputs/<name>/)")
+    if len(value) > MAX_NAME or value in (".", "..") or value.startswith("-") \
+            or not all(c.isascii() and (c.isalnum() or c in "._-") for c in value):
+        ctx.expect(path, value, f"a folder name of at most {MAX_NAME} letters, digits, '.', '_' and '-' "
+                                f"(the run folder is outputs/<name>/)")
     return value
 
 
@@ -174,7 +179,7 @@ class WeightsConfig:
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    seed: int = option(0, integer(0), "seeds weights and random points")
+    seed: int = option(0, integer(0, 2 ** 32 - 1), "seeds weights and random points")
     device: str = option("auto", device, "auto picks CUDA when present")
     dtype: str = option("float64", choice("float32", "float64"), "floating-point precision")
     threads: Any = option("auto", lambda c, p, v: v if v == "auto" else integer(1)(c, p, v),
@@ -296,18 +301,61 @@ def _check_stage_params(ctx, cfg: RunConfig):
                 ctx.fail(path, f"with these parameters, problem.{'.'.join(map(str, e.path))}: {e.message}", e.detail)
 
 
+MAX_FILE_BYTES = 1_000_000   # a run configuration is a few kilobytes
+MAX_NODES = 100_000          # YAML nodes after aliases are expanded (an alias bomb expands to billions)
+
+
+def _check_document(root, where: str):
+    """Refuse duplicate keys and documents whose aliases expand beyond MAX_NODES, before anything
+    constructs (or formats) the expanded values. Sizes are memoised per node, so shared nodes
+    are counted without being expanded."""
+    sizes, stack = {}, [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes and sizes[id(node)] is not None:
+            continue
+        children = ([child for pair in node.value for child in pair] if isinstance(node, yaml.MappingNode)
+                    else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+        if not children_done:
+            if id(node) in sizes:  # entered again before it was finished: it contains itself
+                raise ConfigError(f"{where}:{node.start_mark.line + 1}: an alias refers to a node that contains "
+                                  f"it; a run configuration cannot be recursive")
+            sizes[id(node)] = None
+            if isinstance(node, yaml.MappingNode):
+                seen = {}
+                for key, _ in node.value:
+                    if isinstance(key, yaml.ScalarNode):
+                        if key.value in seen:
+                            raise ConfigError(f"{where}:{key.start_mark.line + 1}: the key {key.value!r} appears "
+                                              f"twice in one mapping (first on line {seen[key.value]}); keep one")
+                        seen[key.value] = key.start_mark.line + 1
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if sizes.get(id(child)) is None)
+        else:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > MAX_NODES:
+                raise ConfigError(f"{where}:{node.start_mark.line + 1}: this value expands (through aliases) "
+                                  f"to more than {MAX_NODES} YAML nodes; a run configuration is far smaller")
+
+
 def load(path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
     """Read and validate a YAML run configuration."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ConfigError(f"{path}: {path.stat().st_size} bytes; a run configuration has at most "
+                              f"{MAX_FILE_BYTES} (a few kilobytes is usual)")
         text_ = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot be read ({e.__class__.__name__}: {e})") from None
     try:
+        root = yaml.compose(text_, Loader=yaml.SafeLoader)
+        if root is not None:
+            _check_document(root, str(path))
         data = yaml.safe_load(text_)
-        lines = _line_numbers(yaml.compose(text_, Loader=yaml.SafeLoader)) if data is not None else {}
+        lines = _line_numbers(root) if data is not None else {}
     except RecursionError:
         raise ConfigError(f"{path}: the YAML is nested too deeply to be a run configuration") from None
     except yaml.YAMLError as e:
@@ -345,5 +393,30 @@ def to_dict(cfg) -> dict:
     return plain(cfg)
 
 
+# What a checkpoint's weights mean: the problem (less what it is scored against), the network, the
+# constraint, and what fixes the initial weights and the points. A resume needs all of it equal.
+MODEL_KEYS = {"problem": None, "network": None, "constraint": None, "training": ("seed", "dtype", "points")}
+# The mathematics of the run: the above, the schedule and the loss weights. Not in it: the name,
+# the reference, and how the numbers are computed (device, threads, derivative path, compile, logging).
+MATH_KEYS = {**MODEL_KEYS, "training": MODEL_KEYS["training"] + ("stages", "weights")}
+
+
+def _digest(cfg: RunConfig, keys: Mapping) -> str:
+    data = to_dict(cfg)
+    chosen = {}
+    for part, fields in keys.items():
+        value = data.get(part)
+        if isinstance(value, dict):
+            value = {k: v for k, v in value.items() if (fields is None or k in fields) and k != "reference"}
+        chosen[part] = value
+    return hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()
+
+
 def sha256(cfg: RunConfig) -> str:
-    return hashlib.sha256(json.dumps(to_dict(cfg), sort_keys=True).encode()).hexdigest()
+    """The configuration's fingerprint: equal for runs that compute the same mathematics."""
+    return _digest(cfg, MATH_KEYS)
+
+
+def model_sha256(cfg: RunConfig) -> str:
+    """The fingerprint of what a checkpoint's weights mean (a resume needs it equal)."""
+    return _digest(cfg, MODEL_KEYS)

@@ -180,6 +180,10 @@ def parse(source, symbols: Symbols) -> Expression:
                               f"allowed", text[:60] + "...")
     if "\n" in text or "\r" in text:
         raise ExpressionError("an expression is one line", text.replace("\n", " ").replace("\r", " "))
+    foreign = next((i for i, c in enumerate(text) if not (c.isascii() and (c.isprintable() or c == "\t"))), None)
+    if foreign is not None:  # Python would fold look-alikes (a full-width ｅ is e) into other names
+        raise ExpressionError(f"the character {text[foreign]!r} is not allowed; expressions are written in "
+                              f"ASCII", text, foreign)
     try:
         with warnings.catch_warnings():
             # Python only warns about sloppy literals such as "1if"; refuse them with the same

@@ -146,6 +146,26 @@ class PinnLoss:
         _, lift, distance = self._transform_fields
         return TransformedField(network, lift, distance), network
 
+    def nonfinite_terms(self, model) -> str | None:
+        """Where a term of the loss is NaN or infinite on the batch at the current weights, in
+        words (the term, the first such point, how many there are), or None if every term is finite."""
+        x = self.batch.x
+        with torch.enable_grad():
+            u, _ = self._fields(model, x)
+            rows = self.batch.interior
+            pieces = [(name, rows, r) for name, r in self._interior(x[rows], u.restrict(rows)).items()]
+            pieces += [(str(bc), rows, bc.residual(x[rows], u.restrict(rows))) for bc, rows in self.batch.boundary]
+        for name, rows, r in pieces:
+            bad = ~torch.isfinite(r.detach().square()).reshape(-1)
+            if bad.any():
+                first = int(bad.nonzero()[0])
+                point = ", ".join(f"{v:.6g}" for v in x[rows][first].tolist())
+                names = "xyz"[:x.shape[1]]
+                where = f"{names} = {point}" if len(names) == 1 else f"({', '.join(names)}) = ({point})"
+                return (f"the {name} term is {float(r.detach().reshape(-1)[first])} at {where} "
+                        f"({int(bad.sum())} of {bad.numel()} points)")
+        return None
+
     def __call__(self, model) -> LossValue:
         return self._evaluate(model)[0]
 

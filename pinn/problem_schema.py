@@ -95,6 +95,11 @@ def problem_section(ctx, path, value):
     cfg = section(ProblemConfig)(ctx, path, value)
     if cfg.type == EXPRESSION:
         return _expression_problem(ctx, path, cfg)
+    try:  # the type first: with a typo in it, "domain is only for type: expression" would mislead
+        resolve_params(cfg.type, {})
+    except ParamError as e:
+        if e.key == "type":
+            ctx.fail(path + ("type",), str(e))
     for key in EXPRESSION_KEYS:
         if getattr(cfg, key) is not None:
             ctx.fail(path + (key,), f"is only for type: expression; {cfg.type} states its own equation "

@@ -13,6 +13,7 @@ than copied.
 """
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 
 import torch
@@ -25,6 +26,11 @@ STOP_GRADIENT = "converged: max |gradient| <= tolerance_grad"
 STOP_NO_PROGRESS = ("stalled: the step or the loss change fell below tolerance_change "
                     "(float32 often stops here; float64 goes further)")
 STOP_LINE_SEARCH = "line search failed: no step along the search direction lowered the loss"
+STOP_REQUESTED = "stopped on request (interrupt): the state after the last whole iteration is kept"
+
+
+def _finite(loss: float, gradient: Tensor) -> bool:
+    return math.isfinite(loss) and bool(torch.isfinite(gradient).all())
 
 
 class QuasiNewton(torch.optim.Optimizer, ABC):
@@ -32,7 +38,12 @@ class QuasiNewton(torch.optim.Optimizer, ABC):
     STOP_* strings) and ``iterations`` (how many it made).
 
     ``closure()`` must zero the gradients, evaluate the loss, call ``backward()`` and return it.
-    What H has learnt persists between ``step`` calls, so a long run can be made in logged chunks.
+    What H has learnt persists between ``step`` calls, so a long run can be made in logged chunks;
+    the chunks do not change the iterates (each call re-evaluates the loss at the current point,
+    which gives the same numbers the previous call ended with). ``should_stop()``, asked after
+    each whole iteration, ends the call early with STOP_REQUESTED. ``saw_nonfinite`` tells
+    whether the call met only NaN or infinite values: at its start, or at every trial point of the
+    line search that ended it.
 
     Contract for subclasses, all on the optimiser's ``state`` dict:
 
@@ -53,7 +64,7 @@ class QuasiNewton(torch.optim.Optimizer, ABC):
         if len(self.param_groups) != 1:
             raise ValueError(f"{type(self).__name__} takes one parameter group")
         self._params = self.param_groups[0]["params"]
-        self.stop_reason, self.iterations = None, 0
+        self.stop_reason, self.iterations, self.saw_nonfinite, self._trials = None, 0, False, []
 
     @abstractmethod
     def _direction(self, state: dict, gradient: Tensor) -> Tensor:
@@ -81,25 +92,29 @@ class QuasiNewton(torch.optim.Optimizer, ABC):
     def _evaluate_along(self, closure, step: float, direction: Tensor):
         """(loss, gradient) at θ + step·direction; the parameters are put back afterwards."""
         saved = [p.clone(memory_format=torch.contiguous_format) for p in self._params]
-        self._add(step, direction)
-        loss = float(closure())
-        gradient = self._flat_grad()
-        for p, value in zip(self._params, saved):
-            p.copy_(value)
+        try:
+            self._add(step, direction)
+            loss = float(closure())
+            gradient = self._flat_grad()
+        finally:
+            for p, value in zip(self._params, saved):
+                p.copy_(value)
+        self._trials.append(_finite(loss, gradient))
         return loss, gradient
 
     @torch.no_grad()
-    def step(self, closure):
+    def step(self, closure, should_stop=lambda: False):
         group = self.param_groups[0]
         closure = torch.enable_grad()(closure)
         state = self.state[self._params[0]]
         state.setdefault("n_iter", 0)
         state.setdefault("func_evals", 0)
 
+        self.iterations, self.stop_reason = 0, STOP_MAX_ITER
         loss = float(closure())
         state["func_evals"] += 1
         gradient = self._flat_grad()
-        self.iterations, self.stop_reason = 0, STOP_MAX_ITER
+        self.saw_nonfinite = not _finite(loss, gradient)
         while self.iterations < group["max_iter"]:
             if float(gradient.abs().max()) <= group["tolerance_grad"]:
                 self.stop_reason = STOP_GRADIENT
@@ -113,7 +128,7 @@ class QuasiNewton(torch.optim.Optimizer, ABC):
             if slope > -group["tolerance_change"]:
                 self.stop_reason = STOP_NO_PROGRESS
                 break
-            first = state["n_iter"] == 0
+            first, self._trials = state["n_iter"] == 0, []
             t = min(1.0, 1.0 / float(gradient.abs().sum())) * group["lr"] if first else group["lr"]
             new_loss, new_gradient, t, evals = _strong_wolfe(
                 lambda _x, step, d: self._evaluate_along(closure, step, d), None, t, direction, loss,
@@ -124,6 +139,7 @@ class QuasiNewton(torch.optim.Optimizer, ABC):
                     state["restarts"] = state.get("restarts", 0) + 1
                     continue
                 self.stop_reason = STOP_LINE_SEARCH
+                self.saw_nonfinite = self.saw_nonfinite or not any(self._trials)
                 break
             self._add(t, direction)
             state["n_iter"] += 1
@@ -134,5 +150,8 @@ class QuasiNewton(torch.optim.Optimizer, ABC):
             loss, gradient = new_loss, new_gradient
             if change <= group["tolerance_change"] or step_size <= group["tolerance_change"]:
                 self.stop_reason = STOP_NO_PROGRESS
+                break
+            if self.iterations < group["max_iter"] and should_stop():
+                self.stop_reason = STOP_REQUESTED
                 break
         return torch.tensor(loss)

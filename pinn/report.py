@@ -20,6 +20,7 @@ import torch  # noqa: E402
 
 from . import sampling  # noqa: E402
 from .diff import Field  # noqa: E402
+from .errors import ConfigError, PinnError  # noqa: E402
 
 
 @dataclass
@@ -41,25 +42,54 @@ def _rel_l2(approx: np.ndarray, reference: np.ndarray) -> float:
     return float(np.linalg.norm(approx - reference) / np.linalg.norm(reference))
 
 
-def evaluate(problem, model, device, dtype, reference: str = "auto") -> Evaluation:
-    """Score ``model`` on the test grid against the reference ``reference`` (see problems.reference).
+def test_points(problem) -> torch.Tensor:
+    """The closed test grid of the problem's box, float64 on the CPU."""
+    domain = problem.domain
+    return sampling.test_grid(domain.lower, domain.upper, sampling.default_test_points(domain.dim))
+
+
+def derivative_count(problem) -> int:
+    """How many of u, u', u'', ... are scored: up to u'' (or the order − 1 if lower) in 1D."""
+    return min(3, problem.order + 1) if problem.domain.dim == 1 else 1
+
+
+def reference_on_grid(problem, kind: str) -> list[np.ndarray] | None:
+    """The reference ``kind`` (resolved) and its scored derivatives on the test grid, or None.
+
+    Computed before training, so that a reference that cannot be had (solve_bvp does not
+    converge, an ``exact`` that is NaN or infinite somewhere) stops the run before it trains;
+    raises ConfigError then."""
+    from problems.reference import reference_derivatives
+    x = test_points(problem)
+    try:
+        rows = reference_derivatives(problem, kind, x, derivative_count(problem))
+    except PinnError as e:
+        raise ConfigError(f"problem.reference: {e}; choose another reference, or none to train "
+                          f"without one") from None
+    if rows is not None and not np.isfinite(rows[0]).all():
+        bad = ~np.isfinite(rows[0])
+        point = ", ".join(f"{v:.6g}" for v in x[int(np.argmax(bad))].tolist())
+        source = "problem.exact" if kind == "exact" else "problem.reference"
+        raise ConfigError(f"{source}: the {kind} solution is {rows[0][bad][0]} at ({point}), {int(bad.sum())} of "
+                          f"{bad.size} test points; a reference must be finite on the whole domain")
+    return rows
+
+
+def evaluate(problem, model, device, dtype, kind: str, rows: list[np.ndarray] | None) -> Evaluation:
+    """Score ``model`` on the test grid against the reference ``rows`` of kind ``kind`` (from
+    :func:`reference_on_grid`).
 
     In 1D the derivatives u', ..., up to u'' (or the problem's order − 1 if lower) are compared too:
     ``rel_l2_du`` and ``rel_l2_d2u`` in the metrics.
     """
-    from problems.reference import reference_derivatives, resolve_kind
-    domain = problem.domain
-    x = sampling.test_grid(domain.lower, domain.upper, sampling.default_test_points(domain.dim))
-    x = x.to(device=device, dtype=dtype).requires_grad_(True)
-    kind = resolve_kind(problem, reference)
-    count = min(3, problem.order + 1) if domain.dim == 1 else 1
+    x = test_points(problem).to(device=device, dtype=dtype).requires_grad_(True)
+    count = derivative_count(problem)
     with torch.enable_grad():
         u = Field(x, model(x))
         residual = problem.residual(x, u)
-        derivatives = [_numpy(u.d(*[0] * k)) for k in range(1, count)] if domain.dim == 1 else []
+        derivatives = [_numpy(u.d(*[0] * k)) for k in range(1, count)] if problem.domain.dim == 1 else []
     metrics = {"residual_rms": float(np.sqrt(np.mean(_numpy(residual) ** 2)))}
     u_np = _numpy(u.value)
-    rows = reference_derivatives(problem, kind, x.detach().double().cpu(), count)
     ref, ref_derivatives = (rows[0], rows[1:]) if rows is not None else (None, [])
     if ref is not None:
         error = u_np - ref

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import reprlib
 from dataclasses import field
 from typing import Any, Callable, Mapping
 
@@ -42,8 +43,13 @@ class Context:
         self.fail(path, f"got {_show(value)}; expected {expected}")
 
 
+_SHOW = reprlib.Repr()
+_SHOW.maxstring, _SHOW.maxother, _SHOW.maxlevel = 57, 57, 3
+
+
 def _show(value) -> str:
-    text = repr(value)
+    """A short repr: never formats more of a large value than it shows."""
+    text = _SHOW.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -51,11 +57,15 @@ def _show(value) -> str:
 Parser = Callable[[Context, KeyPath, Any], Any]
 
 
-def integer(minimum: int | None = None) -> Parser:
+def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
+    bounds = (f" in [{minimum}, {maximum}]" if maximum is not None else
+              f" >= {minimum}" if minimum is not None else "")
+
     def parse(ctx, path, value):
-        ok = isinstance(value, int) and not isinstance(value, bool) and (minimum is None or value >= minimum)
+        ok = isinstance(value, int) and not isinstance(value, bool) and (minimum is None or value >= minimum) \
+            and (maximum is None or value <= maximum)
         if not ok:
-            ctx.expect(path, value, "an integer" + (f" >= {minimum}" if minimum is not None else ""))
+            ctx.expect(path, value, "an integer" + bounds)
         return value
     return parse
 

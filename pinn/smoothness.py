@@ -54,7 +54,7 @@ def probe(fn, max_order: int) -> Smoothness:
     fine = torch.linspace(lo, hi, (PROBE_POINTS - 1) * PROBE_REFINE + 1, dtype=torch.float64)
     with torch.enable_grad():
         dc, df = _derivatives(fn, coarse, max_order), _derivatives(fn, fine, max_order)
-    scale = max(float(d.abs().max()) for d in df if torch.isfinite(d).all()) or 1.0
+    scale = max((float(d.abs().max()) for d in df if torch.isfinite(d).all()), default=1.0) or 1.0
     continuity, flat_from = max_order, None
     for order, (c, f) in enumerate(zip(dc, df)):
         if not (torch.isfinite(c).all() and torch.isfinite(f).all()):
@@ -89,6 +89,11 @@ def suitable_names(order: int) -> list[str]:
     return [name for name in REGISTRY if is_suitable(factory(name)().smoothness(), order)]
 
 
+def _finite_on(fn, x: torch.Tensor) -> bool:
+    with torch.no_grad():
+        return bool(torch.isfinite(fn(x)).all())
+
+
 def require(activation, order: int, label: str, force: bool = False) -> str | None:
     """Refuse an activation unsuited to a residual of order ``order``, before training.
 
@@ -98,6 +103,10 @@ def require(activation, order: int, label: str, force: bool = False) -> str | No
     s, source = smoothness_of(activation, order)
     if is_suitable(s, order):
         return None
+    lo, hi = PROBE_INTERVAL
+    if source == "probed" and not _finite_on(activation, torch.linspace(lo, hi, PROBE_POINTS, dtype=torch.float64)):
+        raise SmoothnessError(f"activation {label} is infinite or NaN on [{lo:g}, {hi:g}], where a network's "
+                              f"pre-activations lie (it overflows), so it cannot be used, not even with --force")
     if s.continuity < order:
         why = (f"it is only C^{int(s.continuity)} ({source}): its derivative of order "
                f"{int(s.continuity) + 1} is discontinuous or infinite")

@@ -10,7 +10,10 @@
   iterations once it reaches its floor.
 * Stage times exclude building the optimiser (the first one in a process imports torch._dynamo,
   about 2.5 s on a 2-core CPU, which is not training).
-* Ctrl-C saves the current state (stage, step, optimiser) as a checkpoint that ``--resume`` reads.
+* A stop request (Ctrl-C, SIGTERM: :mod:`pinn.interrupt`) is honoured after a whole Adam step
+  or quasi-Newton iteration. The checkpoint then holds everything the rest of the run depends on
+  (weights, optimiser state, step, the stall test's chunk state, history, points, elapsed time),
+  so ``--resume`` ends with the same numbers as a run that was never stopped.
 """
 from __future__ import annotations
 
@@ -22,35 +25,14 @@ from typing import Callable, Sequence
 
 import torch
 
-from .errors import ConfigError, DivergenceError, PinnError
 from .bfgs import BFGS
+from .errors import DivergenceError
+from .interrupt import NEVER, Interrupted, StopRequest
 from .lbfgs import LBFGS
-from .quasi_newton import STOP_MAX_ITER as STOP_MAX_STEPS, QuasiNewton
 from .progress import Progress, format_terms
+from .quasi_newton import STOP_LINE_SEARCH, STOP_MAX_ITER as STOP_MAX_STEPS, STOP_REQUESTED, QuasiNewton
 
 STOP_SLOW = "slow: the loss fell by less than min_improvement over the last stall_window iterations"
-
-
-class Interrupted(PinnError):
-    """The user stopped training (Ctrl-C); the state was saved."""
-
-    exit_code = 130
-
-
-def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise ConfigError(f"training.device: got {name!r}, but this torch build sees no CUDA device "
-                              f"(torch {torch.__version__}); use auto or cpu")
-        index = int(name.split(":")[1]) if ":" in name else 0
-        if index >= torch.cuda.device_count():
-            raise ConfigError(f"training.device: got {name!r}; this machine has "
-                              f"{torch.cuda.device_count()} CUDA device(s)")
-    if name == "mps" and not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
-        raise ConfigError("training.device: got 'mps', but MPS is not available; use auto or cpu")
-    return torch.device(name)
 
 
 @dataclass
@@ -88,12 +70,8 @@ class History:
                    data["stage_starts"])
 
 
-def _parameters_finite(model) -> bool:
-    return all(bool(torch.isfinite(p).all()) for p in model.parameters())
-
-
 def _finite(values: torch.Tensor, model) -> bool:
-    return bool(torch.isfinite(values).all()) and _parameters_finite(model)
+    return bool(torch.isfinite(values).all()) and all(bool(torch.isfinite(p).all()) for p in model.parameters())
 
 
 def _adam(params, lr: float):
@@ -103,46 +81,82 @@ def _adam(params, lr: float):
         return torch.optim.Adam(params, lr=lr)
 
 
+
+@dataclass
+class Position:
+    """Where training stands: the stage, the steps made in it, and for quasi-Newton stages the
+    stall test's state (the step its current chunk began at, the loss there, the loss at the
+    previous chunk's start). With the weights and the optimiser state this is all the rest of
+    the run depends on."""
+
+    stage: int = 0
+    step: int = 0
+    chunk_start: int | None = None
+    chunk_loss: float | None = None
+    previous_chunk_loss: float | None = None
+    seconds: float = 0.0  # training time already spent in this stage (before a resume)
+
+
 class Trainer:
     """Runs the stages of ``stages`` (config.StageConfig) on ``model`` minimising ``loss``.
 
-    ``save(checkpoint)`` receives a dict (model, stage, step, optimizer state, history, points,
+    ``save(checkpoint)`` receives a dict (model, position, optimizer state, history, points,
     complete) at the end of each stage and whenever training stops early. ``resample`` =
     (every, candidates, seed) redraws the loss's interior points every ``every`` Adam steps
     (``sampler: adaptive``); quasi-Newton stages keep the points fixed, since their curvature
     assumes one loss.
     ``stage_problems`` (one per stage) swaps the loss's problem when a stage starts: continuation
     in a parameter, each stage starting from the weights the previous one left. ``stage_mu`` does
-    the same for the constraint formulation's μ.
+    the same for the constraint formulation's μ. ``stop`` is asked after every whole step.
     """
 
     def __init__(self, model, loss, stages, save: Callable[[dict], None], progress: Progress,
                  log_every: int = 0, resample: tuple[int, int, int] | None = None,
-                 stage_problems: list | None = None, stage_mu: list | None = None):
+                 stage_problems: list | None = None, stage_mu: list | None = None,
+                 stop: StopRequest = NEVER):
         self.model, self.loss, self.stages, self.save = model, loss, stages, save
         self.stage_problems, self.stage_mu = stage_problems, stage_mu
-        self.progress, self.log_every, self.resample = progress, log_every, resample
+        self.progress, self.log_every, self.resample, self.stop = progress, log_every, resample, stop
         self.names = loss.term_names
         self.history = History()
-        self._good_state = copy.deepcopy(model.state_dict())
-        self._position, self._optimizer = 0, None  # where a Ctrl-C finds training
+        self._good = None  # (model state, optimizer state, step) at the last finite check
 
     def _interval(self, steps: int) -> int:
         return self.log_every or max(1, math.ceil(steps / 20))
 
-    def _checkpoint(self, stage: int, step: int, optimizer, complete: bool = False, model_state=None) -> dict:
-        return {"model": model_state or self.model.state_dict(), "stage": stage, "step": step,
-                "optimizer": None if optimizer is None else optimizer.state_dict(),
+    def _checkpoint(self, position: Position, optimizer_state: dict | None, complete: bool = False) -> dict:
+        return {"model": self.model.state_dict(), "position": asdict(position), "optimizer": optimizer_state,
                 "history": self.history.to_dict(), "points": self.loss.batch.x.detach().cpu(),
                 "complete": complete}
 
-    def _diverged(self, stage: int, step: int):
-        self.model.load_state_dict(self._good_state)
-        self.save(self._checkpoint(stage, step, None, model_state=self._good_state))
+    def _keep_good(self, step: int, optimizer):
+        self._good = (copy.deepcopy(self.model.state_dict()), copy.deepcopy(optimizer.state_dict()), step)
+
+    def _diverged(self, stage: int, step: int, seconds: float, restore: bool = True):
+        """Save the last finite state with its own step and raise DivergenceError with a likely cause."""
+        good_step, optimizer_state = step, None
+        if restore and self._good is not None:
+            model_state, optimizer_state, good_step = self._good
+            self.model.load_state_dict(model_state)
+        self.save(self._checkpoint(Position(stage, good_step, seconds=seconds), optimizer_state))
+        optimizer = self.stages[stage].optimizer
+        cause = self.loss.nonfinite_terms(self.model)
+        advice = (f"at the last good weights {cause}: the problem itself is not finite there "
+                  f"(check the equation, its data and its parameters)" if cause else
+                  "at the last good weights every term is finite, so the optimiser's step led there: "
+                  + ("lower this stage's lr, " if optimizer == "adam" else "")
+                  + "use float64, or raise the boundary weight")
         raise DivergenceError(
-            f"training diverged in stage {stage + 1} ({self.stages[stage].optimizer}) near step {step}: "
-            f"the loss became NaN or infinite. The last good weights were kept in the checkpoint. "
-            f"Try a smaller learning rate, float64, or larger boundary weights.")
+            f"training diverged in stage {stage + 1} ({optimizer}) after step {good_step}: the loss became "
+            f"NaN or infinite; {advice}. The last good state (step {good_step}) is in the checkpoint; "
+            f"--resume continues from it (a changed lr is allowed)")
+
+    def _interrupted(self, position: Position, optimizer_state: dict | None):
+        self.save(self._checkpoint(position, optimizer_state))
+        self.progress.line("")
+        name = self.stages[position.stage].optimizer if position.stage < len(self.stages) else "end"
+        raise Interrupted(f"interrupted in stage {position.stage + 1} ({name}) at step {position.step}; "
+                          f"the state was saved: run again with --resume to continue")
 
     def _evaluate(self) -> dict:
         with torch.enable_grad():
@@ -150,39 +164,33 @@ class Trainer:
         return {n: float(value.terms[n].detach()) for n in self.names}
 
     def fit(self, resume: dict | None = None) -> History:
-        first_stage, first_step, opt_state = 0, 0, None
+        """Train (all of it, or the rest of a checkpointed run) and return the history."""
+        position, opt_state = Position(), None
         if resume is not None:
             self.history = History.from_dict(resume["history"])
             x = self.loss.batch.x
             self.loss.batch.x = resume["points"].to(device=x.device, dtype=x.dtype).requires_grad_(True)
-            first_stage, first_step, opt_state = resume["stage"], resume["step"], resume["optimizer"]
-        for index in range(first_stage, len(self.stages)):
+            position, opt_state = Position(**resume["position"]), resume["optimizer"]
+        for index in range(position.stage, len(self.stages)):
             stage = self.stages[index]
-            start = first_step if index == first_stage else 0
-            if start == 0:
+            if index != position.stage:
+                position = Position(index)
+            if self.stop.requested:  # a signal during the last stage's final evaluation or save
+                self._interrupted(position, opt_state)
+            if position.step == 0 and position.chunk_start is None:
                 self.history.stage_starts.append(self.history.steps[-1] + 1 if self.history.steps else 0)
             if self.stage_problems:
                 self.loss.problem = self.stage_problems[index]
             mu = self.stage_mu[index] if self.stage_mu else None
             if mu is not None:
                 self.loss.formulation.mu = mu
+            optimizer = self._optimizer_for(stage, opt_state if index == position.stage else None)
+            opt_state = None
+            if stage.optimizer == "adam":
+                self._keep_good(position.step, optimizer)
             run = self._adam_stage if stage.optimizer == "adam" else self._quasi_newton_stage
-            optimizer = self._optimizer = self._build_optimizer(stage)
-            if opt_state and index == first_stage:
-                optimizer.load_state_dict(opt_state)
-            began = time.perf_counter()
-            try:
-                steps, reason = run(index, stage, start, optimizer)
-            except KeyboardInterrupt:
-                step = self._position
-                ok = _parameters_finite(self.model)
-                self.save(self._checkpoint(index, step, self._optimizer if ok else None,
-                                           model_state=None if ok else self._good_state))
-                self.progress.line("")
-                raise Interrupted(f"interrupted in stage {index + 1} ({stage.optimizer}) at step {step}; "
-                                  f"the state was saved: run again with --resume to continue") from None
+            steps, reason, seconds = run(index, stage, position, optimizer)
             final = self._evaluate()
-            seconds = time.perf_counter() - began
             self.history.stages.append(StageRecord(stage.optimizer, steps, seconds, final, reason,
                                                    dict(stage.params), mu))
             settings = {**stage.params, **({"mu": stage.mu} if stage.mu is not None else {})}
@@ -190,16 +198,27 @@ class Trainer:
             self.progress.line(f"{label:<6} {steps} steps in {seconds:.1f} s, {reason}; "
                                f"{format_terms(final)}")
             complete = index == len(self.stages) - 1
-            self.save(self._checkpoint(index + 1, 0, None, complete=complete))
+            self.save(self._checkpoint(Position(index + 1), None, complete))
         return self.history
 
-    def _log_block(self, index: int, stage, step: int, block: torch.Tensor, first_global: int, started):
-        """Record a block of loss rows ending at ``step``; check it; keep a snapshot if good."""
+    def _optimizer_for(self, stage, state: dict | None):
+        optimizer = self._build_optimizer(stage)
+        if state:
+            optimizer.load_state_dict(state)
+            optimizer.param_groups[0]["lr"] = stage.lr  # a resume may lower it (after a divergence)
+        return optimizer
+
+    def _log_block(self, index: int, stage, step: int, block: torch.Tensor, first_global: int, started,
+                   seconds: float, optimizer=None):
+        """Record a block of loss rows ending at ``step``; check it. Adam passes its ``optimizer``
+        to keep a snapshot to return to; a quasi-Newton iterate is finite whenever it is accepted,
+        so there the current state is the last good one."""
         if not _finite(block, self.model):
-            self._diverged(index, step)
+            self._diverged(index, step, seconds, restore=optimizer is not None)
         for offset, row in enumerate(block.tolist()):
             self.history.record(first_global + offset, self.names, row)
-        self._good_state = copy.deepcopy(self.model.state_dict())
+        if optimizer is not None:
+            self._keep_good(step, optimizer)
         self.progress.update(stage.optimizer, step, stage.steps, dict(zip(self.names, block[-1].tolist())),
                              started)
 
@@ -211,27 +230,33 @@ class Trainer:
             return BFGS(self.model.parameters(), **options)
         return LBFGS(self.model.parameters(), history_size=stage.history, **options)
 
-    def _adam_stage(self, index: int, stage, start: int, optimizer):
+    def _adam_stage(self, index: int, stage, position: Position, optimizer):
         interval, pending, started = self._interval(stage.steps), [], time.perf_counter()
+        elapsed = lambda: position.seconds + time.perf_counter() - started
         base = self.history.stage_starts[-1]
-        self._position = start
-        for step in range(start, stage.steps):
+
+        def flush(step: int):
+            if pending:
+                self._log_block(index, stage, step, torch.stack(pending).cpu(), base + step - len(pending),
+                                started, elapsed(), optimizer)
+                pending.clear()
+
+        for step in range(position.step, stage.steps):
             optimizer.zero_grad(set_to_none=True)
             value = self.loss(self.model)
             value.total.backward()
             optimizer.step()
             pending.append(torch.stack([value.terms[n].detach() for n in self.names]))
-            self._position = step + 1
             if self.resample and (step + 1) % self.resample[0] == 0 and step + 1 < stage.steps:
                 _, candidates, seed = self.resample
                 self.loss.resample(self.model, candidates, seed + base + step + 1)
-            if (step + 1) % interval == 0 or step + 1 == stage.steps:
-                block = torch.stack(pending).cpu()
-                self._log_block(index, stage, step + 1, block, base + step + 1 - len(pending), started)
-                pending = []
-        return stage.steps, STOP_MAX_STEPS
+            if (step + 1) % interval == 0 or step + 1 == stage.steps or self.stop.requested:
+                flush(step + 1)
+            if self.stop.requested and step + 1 < stage.steps:
+                self._interrupted(Position(index, step + 1, seconds=elapsed()), optimizer.state_dict())
+        return stage.steps, STOP_MAX_STEPS, elapsed()
 
-    def _quasi_newton_stage(self, index: int, stage, start: int, optimizer: QuasiNewton):
+    def _quasi_newton_stage(self, index: int, stage, position: Position, optimizer: QuasiNewton):
         at_start: list = []
 
         def closure():
@@ -243,21 +268,30 @@ class Trainer:
                                  value.total.detach()))
             return value.total
 
-        started, done, last_start = time.perf_counter(), start, None
+        started, done = time.perf_counter(), position.step
+        elapsed = lambda: position.seconds + time.perf_counter() - started
+        chunk_start = done if position.chunk_start is None else position.chunk_start
+        chunk_loss, previous = position.chunk_loss, position.previous_chunk_loss
         base = self.history.stage_starts[-1]
-        self._position = done
+        here = lambda: Position(index, done, chunk_start, chunk_loss, previous, elapsed())
         while done < stage.steps:
-            optimizer.param_groups[0]["max_iter"] = min(stage.stall_window, stage.steps - done)
+            if done == chunk_start and self.stop.requested:
+                self._interrupted(here(), optimizer.state_dict())
+            optimizer.param_groups[0]["max_iter"] = min(chunk_start + stage.stall_window, stage.steps) - done
             at_start.clear()
-            optimizer.step(closure)
+            optimizer.step(closure, lambda: self.stop.requested)
             terms, total = at_start[0]
-            self._log_block(index, stage, done, terms[None].cpu(), base + done, started)
+            if done == chunk_start:  # a resumed chunk's re-evaluation is not a new row
+                self._log_block(index, stage, done, terms[None].cpu(), base + done, started, elapsed())
+                chunk_loss = float(total)
             done += optimizer.iterations
-            self._position = done
+            if optimizer.stop_reason == STOP_REQUESTED:
+                self._interrupted(here(), optimizer.state_dict())
+            if optimizer.stop_reason == STOP_LINE_SEARCH and optimizer.saw_nonfinite:
+                self._diverged(index, done, elapsed(), restore=False)
             if optimizer.stop_reason != STOP_MAX_STEPS:
-                return done, optimizer.stop_reason
-            loss_at_chunk_start = float(total)
-            if last_start is not None and loss_at_chunk_start > (1 - stage.min_improvement) * last_start:
-                return done, STOP_SLOW
-            last_start = loss_at_chunk_start
-        return done, STOP_MAX_STEPS
+                return done, optimizer.stop_reason, elapsed()
+            if previous is not None and chunk_loss > (1 - stage.min_improvement) * previous:
+                return done, STOP_SLOW, elapsed()
+            previous, chunk_start, chunk_loss = chunk_loss, done, None
+        return done, STOP_MAX_STEPS, elapsed()

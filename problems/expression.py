@@ -60,8 +60,8 @@ def _from_expression(path: tuple, error: expr.ExpressionError) -> DefinitionErro
 def check_param_names(params) -> None:
     """Parameter names must be identifiers that do not shadow a symbol of the language."""
     for name in params:
-        if not isinstance(name, str) or not name.isidentifier() or name.startswith("__"):
-            raise DefinitionError(("params", str(name)), f"got the name {name!r}; expected an identifier "
+        if not isinstance(name, str) or not name.isidentifier() or not name.isascii() or name.startswith("__"):
+            raise DefinitionError(("params", str(name)), f"got the name {name!r}; expected an ASCII identifier "
                                                           f"such as eps or k_1")
         if name in RESERVED or name.startswith("u_"):
             raise DefinitionError(("params", name), f"the name {name!r} is taken by the expression language "

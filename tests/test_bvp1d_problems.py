@@ -10,7 +10,7 @@ from pinn.errors import SmoothnessError
 from pinn.losses import Collocation, PinnLoss
 from pinn.config import WeightsConfig
 from pinn.network import MLP
-from pinn.solve import prepare
+from pinn.plan import prepare
 from problems.reference import exact_derivatives, solve_bvp_derivatives
 
 CASES = [("poisson1d", {"k": 1}), ("poisson1d", {"k": 4}), ("poisson1d", {"k": 8}), ("mixed1d", {}),

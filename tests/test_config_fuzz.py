@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pinn import config
 from pinn.cli import main
 from pinn.errors import ConfigError, SmoothnessError
-from pinn.solve import prepare
+from pinn.plan import prepare
 
 CONFIGS = sorted((Path(__file__).parent.parent / "configs").glob("*.yaml"))
 DOCUMENTS = {path.name: yaml.safe_load(path.read_text()) for path in CONFIGS}

@@ -12,7 +12,7 @@ from pinn import contact
 from pinn.constraints import FORMULATIONS
 from pinn.diff import Field
 from pinn.penalties import PENALTIES, build
-from pinn.report import evaluate
+from pinn.report import evaluate, reference_on_grid
 from problems import active_set
 
 Z = torch.linspace(-2, 2, 401, dtype=torch.float64)
@@ -154,7 +154,7 @@ class ExactModel(torch.nn.Module):
 ])
 def test_contact_metrics_on_the_exact_solution(name, bound):
     problem = problems.build(name)
-    ev = evaluate(problem, ExactModel(problem), "cpu", torch.float64, "exact")
+    ev = evaluate(problem, ExactModel(problem), "cpu", torch.float64, "exact", reference_on_grid(problem, "exact"))
     m = contact.metrics(problem, ev)
     assert m["max_violation"] < 1e-12 and m["complementarity"] < 1e-9
     assert m["free_boundary_error"] < bound

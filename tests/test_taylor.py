@@ -11,7 +11,7 @@ from pinn.diff import Field
 from pinn.errors import ConfigError
 from pinn.losses import PinnLoss, collocation
 from pinn.network import MLP
-from pinn.solve import build_model, derivative_path, prepare
+from pinn.plan import build_model, derivative_path, prepare
 
 from conftest import CONFIGS
 

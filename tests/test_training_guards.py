@@ -1,6 +1,8 @@
 """A diverging or interrupted run stops cleanly, keeps its last good checkpoint and says so."""
 import json
 import math
+import os
+import signal
 
 import pytest
 import torch
@@ -27,7 +29,7 @@ def config(tmp_path):
 
 
 def failing_loss(monkeypatch, at_call: int, failure):
-    """Make the ``at_call``-th loss evaluation fail (NaN loss or KeyboardInterrupt)."""
+    """Make the ``at_call``-th loss evaluation fail (NaN loss), or send SIGINT from it."""
     original, calls = PinnLoss.__call__, {"n": 0}
 
     def patched(self, model):
@@ -38,13 +40,13 @@ def failing_loss(monkeypatch, at_call: int, failure):
                 value.total = value.total * math.nan
                 value.terms = {k: v * math.nan for k, v in value.terms.items()}
             else:
-                raise KeyboardInterrupt
+                os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C: honoured after this step
         return value
     monkeypatch.setattr(PinnLoss, "__call__", patched)
 
 
 def finite_checkpoint(path):
-    checkpoint = torch.load(path, weights_only=False)
+    checkpoint = torch.load(path, weights_only=True)
     assert all(torch.isfinite(t).all() for t in checkpoint["model"].values())
     return checkpoint
 
@@ -54,11 +56,12 @@ def test_divergence_exits_4_and_keeps_last_good_weights(config, tmp_path, monkey
     out = tmp_path / "run"
     assert main(["solve", str(config), "--out", str(out)]) == 4
     err = capsys.readouterr().err
-    assert "diverged" in err and "last good weights" in err
+    assert "diverged" in err and "last good state (step 20)" in err
     checkpoint = finite_checkpoint(out / "checkpoint.pt")
-    assert checkpoint["stage"] == 0 and not checkpoint["complete"]
-    # the NaN came at step 23: the last finite block logged ends at step 20
-    assert checkpoint["history"]["steps"][-1] == 19
+    assert checkpoint["position"]["stage"] == 0 and not checkpoint["complete"]
+    # the NaN came at step 23: the last finite block logged ends at step 20, and so do the weights
+    assert checkpoint["history"]["steps"][-1] == 19 and checkpoint["position"]["step"] == 20
+    assert json.loads((out / "metrics.json").read_text())["status"] == "diverged"
 
 
 def test_interrupt_saves_state_and_resume_finishes(config, tmp_path, monkeypatch, capsys):
@@ -68,7 +71,7 @@ def test_interrupt_saves_state_and_resume_finishes(config, tmp_path, monkeypatch
         assert main(["solve", str(config), "--out", str(out)]) == 130
     assert "--resume" in capsys.readouterr().err
     checkpoint = finite_checkpoint(out / "checkpoint.pt")
-    assert (checkpoint["stage"], checkpoint["step"]) == (0, 30)
+    assert (checkpoint["position"]["stage"], checkpoint["position"]["step"]) == (0, 31)
     assert not (out / "metrics.json").exists()
 
     assert main(["solve", str(config), "--out", str(out), "--resume"]) == 0
@@ -77,11 +80,11 @@ def test_interrupt_saves_state_and_resume_finishes(config, tmp_path, monkeypatch
     assert (out / "metrics.json").exists()
 
 
-def test_resume_refuses_a_different_config(config, tmp_path, capsys):
+def test_resume_refuses_a_different_model(config, tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["solve", str(config), "--out", str(out)]) == 0
-    assert main(["solve", str(config), "--out", str(out), "--resume", "--steps-scale", "2"]) == 2
-    assert "different configuration" in capsys.readouterr().err
+    assert main(["solve", str(config), "--out", str(out), "--resume", "--dtype", "float32"]) == 2
+    assert "model_sha256 differs" in capsys.readouterr().err
 
 
 def test_stage_params_train_each_stage_on_its_own_problem(tmp_path, monkeypatch):

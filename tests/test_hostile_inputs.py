@@ -1,0 +1,48 @@
+"""Hostile and mistaken configurations (tests/hostile.py): ``check`` and ``solve`` answer each one
+the same way, in one line, within seconds, and never with a traceback."""
+import signal
+
+import pytest
+
+from hostile import CASES
+from pinn.cli import main
+
+LIMIT = 10  # seconds for one command: anything slower counts as a hang
+
+
+class Hang(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise Hang
+
+
+def run(command: str, path, out, capsys) -> tuple[int, str]:
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(LIMIT)
+    try:
+        args = [command, str(path)] + (["--out", str(out)] if command == "solve" else [])
+        code = main(args)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_check_and_solve_refuse_alike_in_one_line(case, tmp_path, capsys):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(CASES[case], encoding="utf-8")
+    checked, check_err = run("check", path, None, capsys)
+    solved, solve_err = run("solve", path, tmp_path / "out", capsys)
+    assert checked == solved, (check_err, solve_err)
+    assert checked in (2, 3), check_err  # every case is a mistake the package can see
+    assert check_err.startswith("pinn check: error: ") and "Traceback" not in check_err + solve_err
+    assert check_err.replace("pinn check", "pinn solve") == solve_err
+    assert len(check_err) < 2000
+    assert not (tmp_path / "out" / "metrics.json").exists()
+
+
+def test_there_are_at_least_55_cases():
+    assert len(CASES) >= 55
