@@ -125,12 +125,13 @@ def kills(count: int, rng: random.Random, folder: Path):
           f"again", flush=True)
 
 
-def _radial2d_seconds(scale: float, threads, busy: bool, folder: Path) -> float:
+def _radial2d_seconds(scale: float, threads, busy: bool, folder: Path) -> tuple[float, int]:
     cfg = scale_steps(load(ROOT / "configs" / "radial2d.yaml", {"training.threads": threads}), scale)
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
     try:
         time.sleep(1.0 if busy else 0.0)
-        return solve(cfg, out_dir=folder / "radial2d", progress=QUIET).metrics["train_seconds"]
+        metrics = solve(cfg, out_dir=folder / "radial2d", progress=QUIET).metrics
+        return metrics["train_seconds"], metrics["threads"]
     finally:
         if hog:
             hog.kill()
@@ -139,10 +140,10 @@ def _radial2d_seconds(scale: float, threads, busy: bool, folder: Path) -> float:
 
 def under_load(scale: float, folder: Path):
     for threads in ("auto", 2):
-        idle = _radial2d_seconds(scale, threads, False, folder)
-        busy = _radial2d_seconds(scale, threads, True, folder)
-        print(f"radial2d x{scale:g}, threads: {threads}: idle {idle:.1f} s, beside a busy process {busy:.1f} s "
-              f"({busy / idle:.2f}x)", flush=True)
+        idle, idle_threads = _radial2d_seconds(scale, threads, False, folder)
+        busy, busy_threads = _radial2d_seconds(scale, threads, True, folder)
+        print(f"radial2d x{scale:g}, threads: {threads}: idle {idle:.1f} s ({idle_threads} threads), beside a "
+              f"busy process {busy:.1f} s ({busy_threads} threads; {busy / idle:.2f}x)", flush=True)
 
 
 def main(argv=None):

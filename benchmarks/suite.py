@@ -7,7 +7,7 @@ error (how long the run needs to be nearly done), and, where the issue sets a ba
 reach it. Errors are scored at every logging point (10 Adam steps, each L-BFGS chunk) with the
 scoring time taken off the clock (benchmarks/watch.py).
 
-``--peers DIR`` is a copy of ../shared/peers with its venv made as its README says (DeepXDE
+``--peers DIR`` is a folder of peer scripts (bench_deepxde.py) with its venv made as its README says (DeepXDE
 1.15 installed). DeepXDE float64 then runs on the same problems in the same session, each right
 after ours, and the ratios printed are  DeepXDE's time to its final error ÷ our time to the bar.
 Without ``--peers`` (or without DeepXDE in that venv) those rows are skipped with a message.
@@ -33,7 +33,7 @@ PEER_PROBLEMS = {"poisson1d": "P1", "poisson1d_k4": "P2", "layer1d_eps0.05": "P3
 def run_deepxde(peers: Path, problem: str, threads: int) -> dict | None:
     python = peers / "venv" / "bin" / "python"
     if not (peers / "bench_deepxde.py").exists() or not python.exists():
-        print(f"  (no peers at {peers}: copy ../shared/peers there and make its venv)")
+        print(f"  (no peers at {peers}: put the peer scripts and their venv there)")
         return None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "results.jsonl"
@@ -49,7 +49,7 @@ def run_deepxde(peers: Path, problem: str, threads: int) -> dict | None:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", help="comma-separated config names (default: all shipped)")
-    parser.add_argument("--peers", type=Path, help="a copy of ../shared/peers with its venv")
+    parser.add_argument("--peers", type=Path, help="a folder holding bench_deepxde.py and a venv with DeepXDE")
     parser.add_argument("--peer-threads", type=int, default=1,
                         help="torch threads for DeepXDE (ours choose 1 for batches this small)")
     parser.add_argument("--steps-scale", type=float, default=1.0, help="shorter schedules (a smoke run)")

@@ -1,4 +1,4 @@
-"""The errors a user can meet, each with the CLI exit code it maps to (DESIGN.md, "CLI")."""
+"""The errors a user can meet, each with the CLI exit code it maps to (README, "Command line")."""
 
 
 class PinnError(Exception):

@@ -125,9 +125,10 @@ class Trainer:
         return self.log_every or max(1, math.ceil(steps / 20))
 
     def _checkpoint(self, position: Position, optimizer_state: dict | None, complete: bool = False) -> dict:
+        kind = self.stages[position.stage].optimizer if optimizer_state is not None else None
         return {"model": self.model.state_dict(), "position": asdict(position), "optimizer": optimizer_state,
-                "history": self.history.to_dict(), "points": self.loss.batch.x.detach().cpu(),
-                "complete": complete}
+                "optimizer_kind": kind, "history": self.history.to_dict(),
+                "points": self.loss.batch.x.detach().cpu(), "complete": complete}
 
     def _keep_good(self, step: int, optimizer):
         self._good = (copy.deepcopy(self.model.state_dict()), copy.deepcopy(optimizer.state_dict()), step)
@@ -154,8 +155,8 @@ class Trainer:
     def _interrupted(self, position: Position, optimizer_state: dict | None):
         self.save(self._checkpoint(position, optimizer_state))
         self.progress.line("")
-        name = self.stages[position.stage].optimizer if position.stage < len(self.stages) else "end"
-        raise Interrupted(f"interrupted in stage {position.stage + 1} ({name}) at step {position.step}; "
+        raise Interrupted(f"interrupted in stage {position.stage + 1} ({self.stages[position.stage].optimizer}) "
+                          f"at step {position.step}; "
                           f"the state was saved: run again with --resume to continue")
 
     def _evaluate(self) -> dict:
@@ -171,6 +172,8 @@ class Trainer:
             x = self.loss.batch.x
             self.loss.batch.x = resume["points"].to(device=x.device, dtype=x.dtype).requires_grad_(True)
             position, opt_state = Position(**resume["position"]), resume["optimizer"]
+            if position.stage < len(self.stages) and resume.get("optimizer_kind") != self.stages[position.stage].optimizer:
+                opt_state = None  # the schedule changed under a resume: this stage's optimiser starts afresh
         for index in range(position.stage, len(self.stages)):
             stage = self.stages[index]
             if index != position.stage:
@@ -184,8 +187,7 @@ class Trainer:
             mu = self.stage_mu[index] if self.stage_mu else None
             if mu is not None:
                 self.loss.formulation.mu = mu
-            optimizer = self._optimizer_for(stage, opt_state if index == position.stage else None)
-            opt_state = None
+            optimizer, opt_state = self._optimizer_for(stage, opt_state), None
             if stage.optimizer == "adam":
                 self._keep_good(position.step, optimizer)
             run = self._adam_stage if stage.optimizer == "adam" else self._quasi_newton_stage

@@ -1,4 +1,4 @@
-"""One-dimensional boundary value problems with exact solutions (``../shared/BENCHMARKS.md``, 1D).
+"""One-dimensional boundary value problems with exact solutions (the README's table of shipped problems).
 
 Each states its equation once, explicitly (:class:`problems.ode.OrdinaryBVP`), so the PINN residual
 and the solve_bvp reference come from the same line.

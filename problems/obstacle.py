@@ -6,7 +6,7 @@ unknown in advance. There u is C^{1,1}: u'' jumps from −ψ'' − f (the multip
 which must be > 0 there) to 0. The residual below is r = −Δu − f; how r, u − ψ and a barrier
 penalty are combined into a loss is chosen in the config (:mod:`pinn.constraints`).
 
-Exact solutions and constants: ``../shared/BENCHMARKS.md``, obstacle table.
+Exact solutions and constants: below, and in the README's obstacle section.
 """
 from __future__ import annotations
 

@@ -1,21 +1,26 @@
 """Fault suite: interrupts at chosen moments of each optimiser, divergence, damaged checkpoints,
 crashes after training, busy and stale run folders. A resumed run must end bit-identical to one
 that was never stopped, with every stage's configured step count."""
+import importlib
 import json
 import os
 import pickle
+import signal
 import stat
 
 import pytest
 import torch
 
 from faults import at_loss_call, config_text, load_checkpoint, same_run
+from pinn import checkpoint as checkpoint_module
+from pinn import plan as plan_module
 from pinn import report, run_folder, solve
 from pinn.cli import main
 from pinn.interrupt import Interrupted
 from pinn.progress import Progress
 
 QUIET = Progress(enabled=False)
+solve_module = importlib.import_module("pinn.solve")  # the name pinn.solve is the function
 # Loss evaluations at which SIGINT arrives. Adam: steps 1-60, 61 is the stage's final evaluation
 # (7 and 14 are log-block ends, 60 the last step). Quasi-Newton runs: Adam takes 1-20 and 21;
 # from 22 on every line-search trial is an evaluation, so these land at chunk starts, inside
@@ -184,3 +189,52 @@ def test_resume_accepts_settings_that_do_not_change_the_mathematics(tmp_path):
     path.write_text(text.replace("log_every: 7", "log_every: 3\n  threads: 1\n  device: cpu")
                     .replace("{type: poisson1d}", "{type: poisson1d, reference: none}"))
     assert solve(path, out_dir=out, resume=True, progress=QUIET).metrics["reference"] == "none"
+
+
+def test_sigterm_is_an_interrupt_too(uninterrupted, tmp_path):
+    path, reference = uninterrupted["lbfgs"]
+    out = tmp_path / "out"
+    original = os.kill
+    with at_loss_call(40, "sigint"), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "kill", lambda pid, _: original(pid, signal.SIGTERM))
+        assert main(["solve", str(path), "--out", str(out)]) == 130
+    solve(path, out_dir=out, resume=True, progress=QUIET)
+    assert same_run(reference, load_checkpoint(out / "checkpoint.pt")) == []
+
+
+def test_signals_while_the_checkpoint_is_written_do_not_break_it(uninterrupted, tmp_path, monkeypatch):
+    """Two Ctrl-C in the middle of writing the first stage's checkpoint: the write finishes, the run
+    stops at the next step, and the resumed run is the uninterrupted one."""
+    path, reference = uninterrupted["bfgs"]
+    out = tmp_path / "out"
+    original, saves = checkpoint_module.save, {"n": 0}
+
+    def interrupted_save(*args):
+        saves["n"] += 1
+        if saves["n"] == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+        original(*args)
+    monkeypatch.setattr(checkpoint_module, "save", interrupted_save)
+    with pytest.raises(Interrupted):
+        solve(path, out_dir=out, progress=QUIET)
+    assert load_checkpoint(out / "checkpoint.pt")["position"]["stage"] == 1  # the end of stage 1, saved
+    monkeypatch.setattr(checkpoint_module, "save", original)
+    solve(path, out_dir=out, resume=True, progress=QUIET)
+    assert same_run(reference, load_checkpoint(out / "checkpoint.pt")) == []
+
+
+def test_an_interrupt_before_training_changes_nothing(uninterrupted, tmp_path, monkeypatch, capsys):
+    path, _ = uninterrupted["adam"]
+    out = tmp_path / "out"
+    solve(path, out_dir=out, progress=QUIET)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    original = plan_module.validate
+
+    def interrupted(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(solve_module, "validate", interrupted)
+    assert main(["solve", str(path), "--out", str(out)]) == 130
+    assert "before training started" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
