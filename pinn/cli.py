@@ -48,15 +48,20 @@ def cmd_solve(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .plan import activation_label, parameter_count, validate
+    from . import defaults
+    from .network import parameter_count
+    from .plan import activation_label, validate
     cfg = _load(args)
     plan = validate(cfg, force=args.force)
-    for warning in plan.warnings:
+    for warning in plan.warnings + plan.notes:
         print(f"warning: {warning}", file=sys.stderr)
     problem = plan.problem
+    chosen = defaults.describe(cfg.training, problem)
+    if chosen:
+        print(chosen)
     print(f"{args.file}: valid. {problem.title()} has order {problem.order}; activation "
           f"{activation_label(cfg)} is suitable" + (" (forced)" if plan.warnings else "")
-          + f"; {parameter_count(cfg, problem.domain.dim)} parameters, about "
+          + f"; {parameter_count(problem.domain.dim, cfg.network.layers)} parameters, about "
             f"{plan.memory_bytes / 1e6:.0f} MB on {plan.device}; reference: {plan.reference_kind}.")
     return 0
 

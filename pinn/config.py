@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
-from . import activations, constraints, expr, penalties, sampling
-from .errors import ConfigError, ParamError
+from . import activations, constraints, defaults, expr, penalties, sampling, yaml_source
+from .errors import ParamError
 from .problem_schema import ProblemConfig, expression_text, problem_section
-from .schema import (Context, Parser, choice, integer, mapping, number, option, section, section_list,
-                     text)
+from .schema import (Context, Parser, choice, derived, integer, mapping, number, option, section,
+                     section_list, text)
 
 
 MAX_NAME = 100
@@ -109,10 +107,16 @@ class NetworkConfig:
                           "satisfy Dirichlet data exactly by an output transform (auto: where possible)")
 
 
+def auto_or(parse: Parser) -> Parser:
+    return lambda ctx, path, value: value if value == defaults.AUTO else parse(ctx, path, value)
+
+
 @dataclass(frozen=True)
 class PointsConfig:
-    interior: int = option(128, integer(1), "interior collocation points")
-    boundary: int = option(2, integer(1), "points per boundary side (1D: each end is one point)")
+    interior: Any = option(defaults.AUTO, auto_or(integer(1)),
+                           "interior collocation points (auto: by dimension and problem kind)")
+    boundary: Any = option(defaults.AUTO, auto_or(integer(1)),
+                           "points per soft boundary side (auto: 1D one per end, 2D 2·√interior)")
     sampler: str = option("sobol", choice(*sampling.SAMPLERS, sampling.ADAPTIVE),
                           "how interior points are placed; adaptive: Sobol, then redrawn where the "
                           "residual is large (RAD) during Adam stages")
@@ -167,7 +171,6 @@ def stages_section(ctx, path, value):
     return tuple(stages)
 
 
-DEFAULT_STAGES = (StageConfig("adam", 1000, DEFAULT_LR["adam"]), StageConfig("lbfgs", 1000, DEFAULT_LR["lbfgs"]))
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,8 @@ class TrainingConfig:
     threads: Any = option("auto", lambda c, p, v: v if v == "auto" else integer(1)(c, p, v),
                           "CPU threads: auto (1 for small batches) or a number")
     points: PointsConfig = option(PointsConfig, section(PointsConfig), "collocation points")
-    stages: tuple = option(lambda: DEFAULT_STAGES, stages_section, "optimiser stages, run in order")
+    stages: Any = option(defaults.AUTO, auto_or(stages_section),
+                         "optimiser stages, run in order (auto: the recipe for the problem's kind)")
     weights: WeightsConfig = option(WeightsConfig, section(WeightsConfig), "loss weights")
     log_every: int = option(0, integer(0), "steps between progress lines (0: about 20 lines a stage)")
     derivatives: str = option("auto", choice("auto", "taylor", "autograd"),
@@ -195,6 +199,7 @@ class TrainingConfig:
     compile: bool = option(False, choice(True, False),
                            "torch.compile the Taylor derivative pass (pays on long runs: compiling "
                            "takes 8-30 s)")
+    defaulted: tuple = derived()  # keys filled by pinn.defaults for the problem's kind
 
 
 @dataclass(frozen=True)
@@ -226,26 +231,6 @@ class RunConfig:
 
 
 # ---------------------------------------------------------------- loading
-def _line_numbers(root) -> dict:
-    """Key path -> 1-based line of each value in a composed YAML node tree.
-
-    Iterative, and each node is visited once: an alias makes a node reachable from several
-    paths (or from itself, ``&a [*a]``), and recursion would not end, or take exponential time.
-    """
-    lines, seen, stack = {}, set(), [(root, ())]
-    while stack:
-        node, path = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            stack.extend((child, path + (key.value,)) for key, child in node.value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, path + (i,)) for i, child in enumerate(node.value))
-    return lines
-
-
 def _set_path(data: dict, dotted: str, value):
     *parents, last = dotted.split(".")
     for key in parents:
@@ -261,9 +246,32 @@ def parse(data, source: str = "<config>", overrides: Mapping[str, Any] | None = 
         ctx.expect((), data, "a mapping with keys name, problem, network, training")
     for key, value in (overrides or {}).items():
         _set_path(data, key, value)
-    cfg = section(RunConfig)(ctx, (), data)
+    cfg = _by_problem_kind(ctx, section(RunConfig)(ctx, (), data))
     _check_stage_params(ctx, cfg)
     return _check_constraint(ctx, cfg, data.get("constraint"))
+
+
+def _by_problem_kind(ctx, cfg: RunConfig) -> RunConfig:
+    """Fill ``auto`` stages and point counts with the recipe for the problem's kind (pinn.defaults)."""
+    training, points = cfg.training, cfg.training.points
+    auto = [key for key, value in (("stages", training.stages), ("points.interior", points.interior),
+                                   ("points.boundary", points.boundary)) if value == defaults.AUTO]
+    if not auto:
+        return cfg
+    import problems
+    from .network import parameter_count
+    problem = problems.build_from(cfg.problem)
+    interior = defaults.interior_points(problem) if points.interior == defaults.AUTO else points.interior
+    boundary = defaults.boundary_points(problem, interior) if points.boundary == defaults.AUTO else points.boundary
+    stages = training.stages
+    if stages == defaults.AUTO:
+        recipe = defaults.stages(problem, parameter_count(problem.domain.dim, cfg.network.layers))
+        stages = stages_section(ctx, ("training", "stages"), recipe)
+    points = dataclasses.replace(points, interior=interior, boundary=boundary)
+    if problem.domain.dim == 1 and "points.boundary" in auto:
+        auto.remove("points.boundary")  # a 1D side is one point whatever the count: nothing was chosen
+    return dataclasses.replace(cfg, training=dataclasses.replace(training, points=points, stages=stages,
+                                                                 defaulted=tuple(auto)))
 
 
 def _check_constraint(ctx, cfg: RunConfig, given) -> RunConfig:
@@ -301,68 +309,9 @@ def _check_stage_params(ctx, cfg: RunConfig):
                 ctx.fail(path, f"with these parameters, problem.{'.'.join(map(str, e.path))}: {e.message}", e.detail)
 
 
-MAX_FILE_BYTES = 1_000_000   # a run configuration is a few kilobytes
-MAX_NODES = 100_000          # YAML nodes after aliases are expanded (an alias bomb expands to billions)
-
-
-def _check_document(root, where: str):
-    """Refuse duplicate keys and documents whose aliases expand beyond MAX_NODES, before anything
-    constructs (or formats) the expanded values. Sizes are memoised per node, so shared nodes
-    are counted without being expanded."""
-    sizes, stack = {}, [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if id(node) in sizes and sizes[id(node)] is not None:
-            continue
-        children = ([child for pair in node.value for child in pair] if isinstance(node, yaml.MappingNode)
-                    else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
-        if not children_done:
-            if id(node) in sizes:  # entered again before it was finished: it contains itself
-                raise ConfigError(f"{where}:{node.start_mark.line + 1}: an alias refers to a node that contains "
-                                  f"it; a run configuration cannot be recursive")
-            sizes[id(node)] = None
-            if isinstance(node, yaml.MappingNode):
-                seen = {}
-                for key, _ in node.value:
-                    if isinstance(key, yaml.ScalarNode):
-                        if key.value in seen:
-                            raise ConfigError(f"{where}:{key.start_mark.line + 1}: the key {key.value!r} appears "
-                                              f"twice in one mapping (first on line {seen[key.value]}); keep one")
-                        seen[key.value] = key.start_mark.line + 1
-            stack.append((node, True))
-            stack.extend((child, False) for child in children if sizes.get(id(child)) is None)
-        else:
-            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
-            if sizes[id(node)] > MAX_NODES:
-                raise ConfigError(f"{where}:{node.start_mark.line + 1}: this value expands (through aliases) "
-                                  f"to more than {MAX_NODES} YAML nodes; a run configuration is far smaller")
-
-
 def load(path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
     """Read and validate a YAML run configuration."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ConfigError(f"{path}: {path.stat().st_size} bytes; a run configuration has at most "
-                              f"{MAX_FILE_BYTES} (a few kilobytes is usual)")
-        text_ = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: cannot be read ({e.__class__.__name__}: {e})") from None
-    try:
-        root = yaml.compose(text_, Loader=yaml.SafeLoader)
-        if root is not None:
-            _check_document(root, str(path))
-        data = yaml.safe_load(text_)
-        lines = _line_numbers(root) if data is not None else {}
-    except RecursionError:
-        raise ConfigError(f"{path}: the YAML is nested too deeply to be a run configuration") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise ConfigError(f"{where}: not valid YAML: {problem}") from None
+    data, lines = yaml_source.read(Path(path))
     return parse(data, str(path), overrides, lines)
 
 
@@ -384,7 +333,7 @@ def to_dict(cfg) -> dict:
                 return {k: plain(getattr(value, k)) for k in keys}
             # None means "not given" (an expression problem's optional keys, a robin-only a): left out
             return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                    if getattr(value, f.name) is not None}
+                    if getattr(value, f.name) is not None and "derived" not in f.metadata}
         if isinstance(value, (tuple, list)):
             return [plain(v) for v in value]
         if isinstance(value, Mapping):

@@ -11,8 +11,12 @@ On the test grid, with r = −Δu − f of the PINN and the gap u − ψ:
   quadratically, so τ = 1e-4 would shift a free boundary of the parabola problem by 1e-2;
 * ``contact_iou`` = |P ∩ E| / |P ∪ E| of the predicted and exact contact sets on the grid;
 * ``free_boundary_error``: 1D, the largest distance between the predicted contact interval's ends
-  (located between grid points by linear interpolation of r − λ*/2) and the exact ones; 2D, the
-  error of the contact radius √(area / π) against the exact radius.
+  (located between grid points by linear interpolation of r − λ*/2) and the exact ones; 2D, for
+  a problem whose contact set is a disc (``free_boundary`` a radius), the error of the contact
+  radius √(area / π) against the exact radius; for any other 2D contact set (an expression
+  problem's, from its exact solution), the Hausdorff distance between the two sets' boundaries on
+  the test grid (each boundary: the set's grid points with a 4-neighbour outside it), which
+  resolves the free boundary to about one grid spacing.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from scipy.spatial import cKDTree
 
 
 def _crossing(x: np.ndarray, s: np.ndarray, inside: int, outside: int) -> float:
@@ -60,12 +65,31 @@ def metrics(problem, ev) -> dict:
         hi = _crossing(xs, s_sorted, last, min(last + 1, len(xs) - 1)) if last < len(xs) - 1 else float(xs[-1])
         a, b = problem.free_boundary
         out["free_boundary_error"] = max(abs(lo - a), abs(hi - b))
-    else:
+    elif problem.free_boundary is not None:
         spacing = [np.diff(np.unique(ev.x[:, i]))[0] for i in range(2)]
         radius = math.sqrt(predicted.sum() * spacing[0] * spacing[1] / math.pi)
         out["contact_radius"] = radius
         out["free_boundary_error"] = abs(radius - problem.free_boundary)
+    elif exact.any():
+        out["free_boundary_error"] = _boundary_distance(ev.x, predicted, exact)
     return out
+
+
+def _grid_edge(x: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """Points of a set on a 2D tensor grid that have a 4-neighbour outside it."""
+    nx, ny = len(np.unique(x[:, 0])), len(np.unique(x[:, 1]))
+    grid = inside.reshape(nx, ny)  # the test grid is ordered x-major (sampling.test_grid)
+    padded = np.pad(grid, 1, constant_values=True)  # the domain's edge is no free boundary
+    interior = (padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:])
+    return x[(grid & ~interior).reshape(-1)]
+
+
+def _boundary_distance(x: np.ndarray, predicted: np.ndarray, exact: np.ndarray) -> float:
+    """Hausdorff distance between the boundaries of two point sets on a 2D tensor grid."""
+    a, b = _grid_edge(x, predicted), _grid_edge(x, exact)
+    if len(a) == 0 or len(b) == 0:
+        return float("nan")
+    return float(max(cKDTree(b).query(a)[0].max(), cKDTree(a).query(b)[0].max()))
 
 
 def _shade(ax, x: np.ndarray, mask: np.ndarray, **style):

@@ -33,6 +33,7 @@ from typing import Callable, Mapping, Sequence
 import torch
 import torch.nn.functional as F
 
+from . import symbolic
 from .params import did_you_mean
 
 Tensor = torch.Tensor
@@ -122,8 +123,14 @@ class Symbols:
             else:
                 parts += ["u", "u_x", "u_y", "u_xx", "u_xy", "u_yy", "... (up to order 4)"]
             parts.append("lap(u)")
+            parts += [f"{d}(...)" for d in derivative_operators(self.coordinates)]
         parts += list(self.params or {}) + list(CONSTANTS)
         return ", ".join(parts)
+
+
+def derivative_operators(coordinates) -> tuple[str, ...]:
+    """``dx``, ``dy``: the derivative of an expression along each coordinate (equations only)."""
+    return tuple(f"d{c}" for c in coordinates)
 
 
 class Scope:
@@ -329,11 +336,14 @@ class _Compiler:
             self.fail("starred arguments are not allowed", node)
         if name == LAPLACIAN:
             return self._laplacian(node)
+        if name in derivative_operators(self.symbols.coordinates):
+            return self._derivative(node, name, depth)
         if name not in FUNCTIONS:
             if name.startswith("__"):
                 self.fail(f"names starting with '__' are not allowed: '{name}'", node)
-            self.fail(f"unknown function '{name}' (allowed: {', '.join(FUNCTIONS)}"
-                      f"{', lap' if self.symbols.field else ''}){did_you_mean(name, list(FUNCTIONS))}", node)
+            extra = [LAPLACIAN, *derivative_operators(self.symbols.coordinates)] if self.symbols.field else []
+            self.fail(f"unknown function '{name}' (allowed: {', '.join([*FUNCTIONS, *extra])})"
+                      f"{did_you_mean(name, [*FUNCTIONS, *extra])}", node)
         arity, op = FUNCTIONS[name]
         if len(node.args) != arity:
             self.fail(f"{name} takes {arity} argument{'s' if arity > 1 else ''}, got {len(node.args)}", node)
@@ -344,6 +354,20 @@ class _Compiler:
         args = [self.number(a, depth) for a in node.args]
         fns = [f for f, _ in args]
         return (lambda scope: op(*(f(scope) for f in fns))), all(c for _, c in args)
+
+    def _derivative(self, node: ast.Call, name: str, depth: int):
+        """``dx(e)``: e's tree differentiated symbolically (pinn.symbolic), then compiled."""
+        if not self.symbols.field:
+            self.fail(f"'{name}(...)' is not available here: {self.symbols.context or 'no field u here'}", node)
+        if len(node.args) != 1:
+            self.fail(f"{name} takes 1 argument, got {len(node.args)}", node)
+        try:
+            tree = symbolic.differentiate(node.args[0], self.symbols.coordinates.index(name[1:]),
+                                          tuple(self.symbols.coordinates), self.derivative_names, LAPLACIAN)
+        except symbolic.NotDifferentiable as e:
+            self.fail(str(e), e.node)
+        ast.fix_missing_locations(ast.copy_location(tree, node))
+        return self.number(tree, depth)
 
     def _laplacian(self, node: ast.Call):
         if not self.symbols.field:

@@ -20,6 +20,12 @@ from . import taylor
 Tensor = torch.Tensor
 
 
+def parameter_count(inputs: int, widths: Sequence[int]) -> int:
+    """Weights and biases of an MLP with these hidden ``widths`` and one output."""
+    sizes = (inputs, *widths, 1)
+    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+
+
 class HardDirichlet(nn.Module):
     """u = lift(x) + distance(x) * n: satisfies u = lift on the zero set of ``distance``."""
 

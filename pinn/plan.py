@@ -33,9 +33,10 @@ from . import activations, bfgs, constraints, penalties, report, sampling, smoot
 from .config import RunConfig
 from .errors import ConfigError
 from .losses import PinnLoss, collocation
-from .network import MLP
+from .network import MLP, parameter_count
 
 MAX_ORDER = 4            # Taylor mode and the C^k probe go to 4th order (beams)
+MIN_SIDE_POINTS = 16     # fewer on a soft 2D side leave the condition free between them
 SAVED_PER_STREAM = 4     # tensors autograd keeps per stream and layer (pre-activation, σ', σ'', output)
 
 
@@ -45,7 +46,8 @@ class Plan:
 
     cfg: RunConfig
     problem: object
-    warnings: list
+    warnings: list             # a smoothness check overridden with --force
+    notes: list                # what the user gave that looks wrong (_given): said before training
     device: torch.device
     dtype: torch.dtype
     model: MLP
@@ -81,9 +83,16 @@ def prepare(cfg: RunConfig, force: bool = False):
     return problem, make_activation, [warning] if warning else []
 
 
-def parameter_count(cfg: RunConfig, inputs: int) -> int:
-    widths = (inputs, *cfg.network.layers, 1)
-    return sum((a + 1) * b for a, b in zip(widths, widths[1:]))  # weights and biases of the MLP
+def _given(cfg: RunConfig, problem) -> list[str]:
+    """Warnings about what the user gave: an exact solution that fails the equation or the data,
+    extra conditions (problem.notes), too few points on a soft side of a 2D box."""
+    found = [*problem.notes, *problem.exact_mismatches()]
+    soft = [bc for bc in problem.conditions if type(bc).__name__ != "Dirichlet" or cfg.network.hard_bc is False]
+    if problem.domain.dim > 1 and soft and cfg.training.points.boundary < MIN_SIDE_POINTS:
+        found.append(f"training.points.boundary: {cfg.training.points.boundary} points on each soft side of a 2D "
+                     f"box cannot hold a condition along it ({soft[0]}); use auto (2·√interior) or at least "
+                     f"{MIN_SIDE_POINTS}")
+    return found
 
 
 def memory_estimate(cfg: RunConfig, problem) -> int:
@@ -95,7 +104,7 @@ def memory_estimate(cfg: RunConfig, problem) -> int:
     largest = max(points.interior + boundary,
                   points.candidates if points.sampler == sampling.ADAPTIVE else 0,
                   sampling.default_test_points(d) ** d)
-    n = parameter_count(cfg, d)
+    n = parameter_count(d, cfg.network.layers)
     optimiser = max(n * n if any(s.optimizer == "bfgs" for s in training.stages) else 0,
                     2 * n * max((s.history for s in training.stages if s.optimizer == "lbfgs"), default=0),
                     2 * n)
@@ -119,7 +128,7 @@ def available_memory(device: torch.device) -> int | None:
 
 
 def _check_sizes(cfg: RunConfig, problem, device: torch.device) -> int:
-    n = parameter_count(cfg, problem.domain.dim)
+    n = parameter_count(problem.domain.dim, cfg.network.layers)
     for i, stage in enumerate(cfg.training.stages):
         if stage.optimizer == "bfgs" and n > bfgs.MAX_PARAMETERS:
             raise ConfigError(f"training.stages[{i}].optimizer: bfgs keeps a dense n×n inverse Hessian in "
@@ -238,5 +247,5 @@ def validate(cfg: RunConfig, force: bool = False) -> Plan:
         raise ConfigError(f"problem: with the initial network {where}; the equation or its data are not "
                           f"finite there (a square root or logarithm of a negative number, an overflow, "
                           f"a division by zero?)")
-    return Plan(cfg, problem, warnings, device, dtype, model, soft_conditions, formulation, loss, kind, rows,
+    return Plan(cfg, problem, warnings, _given(cfg, problem), device, dtype, model, soft_conditions, formulation, loss, kind, rows,
                 _threads(cfg, problem, device, batch.x.shape[0]), memory)

@@ -32,6 +32,7 @@ class Evaluation:
     metrics: dict
     derivatives: list = field(default_factory=list)            # 1D: [u', u'', ...] of the PINN
     reference_derivatives: list = field(default_factory=list)  # 1D: the same of the reference
+    partials: dict = field(default_factory=dict)  # the residual's derivatives of u by name (u_x, u_xy)
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:
@@ -88,6 +89,7 @@ def evaluate(problem, model, device, dtype, kind: str, rows: list[np.ndarray] | 
         u = Field(x, model(x))
         residual = problem.residual(x, u)
         derivatives = [_numpy(u.d(*[0] * k)) for k in range(1, count)] if problem.domain.dim == 1 else []
+        partials = {"u_" + "".join("xyz"[i] for i in key): _numpy(u.d(*key)) for key in sorted(u.requested) if key}
     metrics = {"residual_rms": float(np.sqrt(np.mean(_numpy(residual) ** 2)))}
     u_np = _numpy(u.value)
     ref, ref_derivatives = (rows[0], rows[1:]) if rows is not None else (None, [])
@@ -98,7 +100,7 @@ def evaluate(problem, model, device, dtype, kind: str, rows: list[np.ndarray] | 
             metrics[name] = _rel_l2(approx, exact)
     metrics["reference"] = kind
     return Evaluation(x.detach().double().cpu().numpy(), u_np, ref, _numpy(residual), metrics,
-                      derivatives, ref_derivatives)
+                      derivatives, ref_derivatives, partials)
 
 
 def figure_title(problem, activation: str, metrics: dict) -> str:

@@ -20,7 +20,8 @@ try:
 except ImportError:  # not on Windows: there the folder is not locked
     fcntl = None
 
-RESULTS = ("metrics.json", "solution.png", "error.png", "loss.png", "contact.png", "penalty_alpha.png")
+RESULTS = ("metrics.json", "solution.png", "error.png", "loss.png", "contact.png", "penalty_alpha.png",
+           "solution.npz", "history.csv", "solution.vtu")
 CHECKPOINT = "checkpoint.pt"
 
 

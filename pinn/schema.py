@@ -104,6 +104,12 @@ def mapping(ctx, path, value) -> dict:
     return value
 
 
+def derived(default=()):
+    """A dataclass field that is not a YAML key: filled in while the config is resolved, left out
+    of the resolved file and of its fingerprints."""
+    return field(default=default, compare=False, metadata={"derived": True})
+
+
 def option(default, parse: Parser, doc: str = ""):
     """A dataclass field with its default, its parser and a line of documentation."""
     factory = {"default_factory": default} if callable(default) else {"default": default}
@@ -116,12 +122,13 @@ def section(cls) -> Parser:
         if value is None:
             value = {}
         mapping(ctx, path, value)
-        names = [f.name for f in dataclasses.fields(cls)]
+        fields = [f for f in dataclasses.fields(cls) if "parse" in f.metadata]  # the rest is not YAML
+        names = [f.name for f in fields]
         for key in value:
             if key not in names:
                 ctx.fail(path + (key,), unknown_key_message(key, names))
         values = {}
-        for f in dataclasses.fields(cls):
+        for f in fields:
             if f.name in value:
                 values[f.name] = f.metadata["parse"](ctx, path + (f.name,), value[f.name])
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:

@@ -17,7 +17,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import torch
 
-from . import __version__, checkpoint, constraints, contact, io, report, run_folder, sampling
+from . import __version__, checkpoint, constraints, contact, defaults, export, io, report, run_folder, sampling
 from .config import RunConfig, load, model_sha256, sha256, to_dict
 from .errors import ConfigError, DivergenceError, PinnError
 from .interrupt import Interrupted, StopRequest
@@ -81,13 +81,19 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
     with stop.installed():
         try:
             plan = validate(cfg, force)
-            for warning in plan.warnings:
+            for warning in plan.warnings + plan.notes:
                 progress.line(f"warning: {warning}")
+            chosen = defaults.describe(cfg.training, plan.problem)
+            if chosen:
+                progress.line(chosen)
             run_dir = _run_folder(cfg, out_dir)
             with run_folder.lock(run_dir):
-                return _run(plan, run_dir, resume, progress, stop, phase, started)
+                try:
+                    return _run(plan, run_dir, resume, progress, stop, phase, started)
+                finally:
+                    progress.close()
         except KeyboardInterrupt:
-            progress.line("")
+            progress.close()
             if phase["trained"]:
                 raise Interrupted("interrupted after training: the trained model is saved in checkpoint.pt; "
                                   "run again with --resume to write the report without training") from None
@@ -102,13 +108,19 @@ def _run(plan: Plan, run_dir: Path, resume: bool, progress: Progress, stop: Stop
     previous = None
     if resume:
         previous, changed = checkpoint.load(checkpoint_path, plan.device, fingerprints)
-        model.load_state_dict(previous["model"])
+        try:
+            model.load_state_dict(previous["model"])
+        except RuntimeError:
+            raise ConfigError(f"--resume: the weights in {checkpoint_path} do not fit this network; remove the "
+                              f"checkpoint to train from the start") from None
         if training.threads == "auto" and plan.device.type == "cpu" and previous.get("threads"):
             plan.threads = previous["threads"]  # the count the run started with: the same last bits
-        if changed and not previous["complete"]:
-            position = previous["position"]
-            progress.line(f"note: the stages or loss weights differ from the checkpoint's; training goes on at "
-                          f"stage {position['stage'] + 1}, step {position['step']}, under the new ones")
+        position = previous["position"]
+        if changed:
+            progress.line("note: the stages or loss weights differ from the checkpoint's; " + (
+                "it holds a finished run, which is scored as it is (train without --resume to use them)"
+                if previous["complete"] else f"training goes on at stage {position['stage'] + 1}, step "
+                                             f"{position['step']}, under the new ones"))
     run_folder.clear_results(run_dir, keep_checkpoint=resume)
     io.write_yaml(run_dir / "config.yaml", to_dict(cfg))
 
@@ -153,7 +165,7 @@ def _run_facts(plan: Plan, history: History, fingerprints: dict) -> dict:
             "device": str(plan.device), "threads": plan.threads, "dtype": cfg.training.dtype,
             "seed": cfg.training.seed,
             "versions": {"python": platform.python_version(), "torch": torch.__version__, "pinn": __version__},
-            **fingerprints}
+            "warnings": plan.warnings + plan.notes, **fingerprints}
 
 
 def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, compile_seconds: float,
@@ -178,6 +190,8 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
         _attempt("contact metrics", lambda: evaluation.metrics.update(contact.metrics(problem, evaluation)),
                  failures)
     metrics = {"status": "complete", **evaluation.metrics, **facts}
+    _attempt("the exported results (npz, csv, vtu)", lambda: export.write_all(run_dir, evaluation, history),
+             failures)
     for name, figure in _figures(problem, evaluation, history, run_label(cfg), plan.loss.term_names, failures):
         _attempt(name, lambda: io.write_figure(run_dir / name, figure), failures)
         plt.close(figure)

@@ -21,7 +21,7 @@ from typing import Callable, ClassVar, Mapping, Sequence
 
 import torch
 
-from pinn.diff import FieldView
+from pinn.diff import Field, FieldView
 from pinn.network import HardDirichlet
 from pinn.params import Param
 
@@ -155,6 +155,7 @@ class Problem(ABC):
     # ``source`` f, ``obstacle`` ψ and Dirichlet data on the whole boundary.
     ode_ready: bool = False
     active_set_ready: bool = False
+    notes: Sequence[str] = ()  # what the user should hear before training (shown as warnings)
 
     def __init__(self, **params):
         self.params = params
@@ -187,6 +188,40 @@ class Problem(ABC):
     @property
     def has_exact(self) -> bool:
         return type(self).exact is not Problem.exact
+
+    def exact_mismatches(self, per_axis: int = 65) -> list[str]:
+        """Where the given exact solution u* fails the problem, in words: the equation (for an
+        obstacle problem, min(r, u* − ψ) = 0) on an interior probe grid, and each boundary
+        condition on its side. A value counts when it exceeds 1e-6 of the problem's scale
+        1 + max |u*| + max |R[0]|: a correct u* leaves rounding error (about 1e-12 of it), a typo
+        in u* or data that contradict it leave O(1)."""
+        if not self.has_exact:
+            return []
+        box = self.domain
+        axes = [torch.linspace(lo, hi, per_axis, dtype=torch.float64)[1:-1] for lo, hi in box.bounds]
+        x = torch.stack([m.reshape(-1) for m in torch.meshgrid(*axes, indexing="ij")], dim=1).requires_grad_(True)
+        with torch.enable_grad():
+            u = Field(x, self.exact(x))
+            r = self.residual(x, u)
+            for obstacle in self.constraints():
+                r = torch.minimum(r, obstacle.gap(x, u.value))
+            zero = self.residual(x, Field(x, x.sum(dim=1, keepdim=True) * 0))
+        scale = 1 + float(u.value.detach().abs().max()) + float(zero.detach().abs().max())
+        found = []
+        worst = lambda values, points: (float(values.abs().max()), points[int(values.abs().argmax())])
+        value, point = worst(r.detach().reshape(-1), x.detach())
+        if not value <= 1e-6 * scale:
+            found.append(f"problem.exact does not satisfy the equation: its residual reaches {value:.3g} at "
+                         f"{_where(point)} (largest of {x.shape[0]} probe points; the problem's scale is {scale:.3g})")
+        for bc in self.conditions:
+            points = _side_points(box, bc.side, per_axis).requires_grad_(True)
+            with torch.enable_grad():
+                mismatch = bc.residual(points, Field(points, self.exact(points))).detach().reshape(-1)
+            value, point = worst(mismatch, points.detach())
+            if not value <= 1e-6 * scale:
+                found.append(f"problem.exact and the boundary condition {bc} disagree by {value:.3g} at "
+                             f"{_where(point)}: the data or the exact solution is wrong")
+        return found
 
     def title(self) -> str:
         params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
@@ -269,6 +304,23 @@ class Problem(ABC):
             s, t = (p[:, :1] - a) / (b - a), (p[:, 1:] - c) / (d - c)
             return 16 * s * (1 - s) * t * (1 - t)
         return HardDirichlet(lift, distance), list(faces.values())
+
+
+def _where(point: Tensor) -> str:
+    names = AXES[:point.numel()]
+    values = ", ".join(f"{v:.6g}" for v in point.tolist())
+    return f"{names} = {values}" if len(names) == 1 else f"({', '.join(names)}) = ({values})"
+
+
+def _side_points(box: Box, side: Side, count: int) -> Tensor:
+    """``count`` points along a side of the box (its end point in 1D), float64."""
+    if box.dim == 1:
+        return torch.tensor([[side.value]], dtype=torch.float64)
+    other = 1 - side.dim
+    along = torch.linspace(*box.bounds[other], count, dtype=torch.float64)
+    columns = [None, None]
+    columns[side.dim], columns[other] = torch.full_like(along, side.value), along
+    return torch.stack(columns, dim=1)
 
 
 def order_of(residual_order: int, conditions: Sequence[BoundaryCondition]) -> int:

@@ -42,7 +42,8 @@ COORDINATES = ("x", "y")
 WHOLE_BOUNDARY = "boundary"
 PROBE_SEED = 20260
 CONTACT_TOLERANCE = 1e-10  # exact − ψ below this (relative to max |ψ|) counts as contact
-RESERVED = {*COORDINATES, "z", "u", *expr.FUNCTIONS, *expr.CONSTANTS, expr.LAPLACIAN}
+RESERVED = {*COORDINATES, "z", "u", *expr.FUNCTIONS, *expr.CONSTANTS, expr.LAPLACIAN,
+            *expr.derivative_operators(COORDINATES)}
 
 
 class DefinitionError(ValueError):
@@ -97,7 +98,42 @@ class ExpressionProblem(Problem):
         self._sourced = [(i, bc) for i, spec in enumerate(definition.boundary)
                          for bc in self._conditions_of(("boundary", i), spec, data("a boundary value"))]
         self._conditions = [bc for _, bc in self._sourced]
+        self.notes = self._check_condition_count()
         self._check_finite()
+
+    def _check_condition_count(self) -> list[str]:
+        """As many conditions on the sides normal to each axis as the equation's order in it:
+        k in all in 1D; k/2 on each side in 2D (one per side for a Laplacian), k in all for an
+        odd k. Too few: a DefinitionError, since the solution is not determined and a PINN would
+        train to one of many. Too many: an error in 1D (they contradict or repeat each other), a
+        note in 2D (where the overlap may be intended). Returns the notes."""
+        notes, names = [], COORDINATES[:self._domain.dim]
+        for axis, (lo, hi) in enumerate(self._domain.bounds):
+            order = max((key.count(axis) for key in self.equation.derivatives), default=0)
+            on = {value: [f"boundary[{i}] ({bc})" for i, bc in self._sourced
+                          if bc.side.dim == axis and bc.side.value == value] for value in (lo, hi)}
+            given = on[lo] + on[hi]
+            listed = ", ".join(given) or "none"
+            if self._domain.dim == 1:
+                if len(given) != order:
+                    raise DefinitionError(("boundary",), f"the equation has order {order}, so it needs {order} "
+                                                         f"boundary condition(s); {len(given)} given: {listed}")
+                continue
+            wanted = {lo: order // 2, hi: order // 2} if order % 2 == 0 else None
+            for value, entries in on.items():
+                side = f"{names[axis]} = {value:g}"
+                if wanted is not None and len(entries) < wanted[value]:
+                    raise DefinitionError(("boundary",), f"the equation has order {order} in {names[axis]}, so the "
+                                                         f"side {side} needs {wanted[value]} condition(s); none given")
+                if wanted is not None and len(entries) > wanted[value]:
+                    notes.append(f"problem.boundary: the side {side} has {len(entries)} conditions "
+                                 f"({', '.join(entries)}) where the equation's order {order} in {names[axis]} "
+                                 f"asks for {wanted[value]}")
+            if wanted is None and len(given) < order:
+                raise DefinitionError(("boundary",), f"the equation has order {order} in {names[axis]}, so it needs "
+                                                     f"{order} condition(s) on the sides {names[axis]} = {lo:g}, "
+                                                     f"{hi:g}; {len(given)} given")
+        return notes
 
     @staticmethod
     def _compile(path, source, symbols) -> expr.Expression:

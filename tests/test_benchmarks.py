@@ -13,6 +13,7 @@ SMOKE = {  # script -> arguments for a run of a few seconds
     "expression": ["--steps-scale", "0.01", "--seeds", "1", "--repeats", "2", "expression_robin1d"],
     "derivatives": ["--repeats", "1", "--sizes", "10000", "--small", "128"],
     "suite": ["--steps-scale", "0.01", "--configs", "poisson1d"],
+    "untuned": ["--steps-scale", "0.01", "reaction", "obstacle_skewed1d"],
     "faults": ["--interrupts", "1", "--kills", "1", "--load", "0"],  # --load trains radial2d four times
 }
 

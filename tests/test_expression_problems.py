@@ -9,6 +9,7 @@ import problems
 from pinn import config
 from pinn.cli import main
 from pinn.diff import Field
+from pinn.errors import ConfigError
 from problems import active_set
 from problems.reference import reference_derivatives, resolve_kind
 
@@ -73,7 +74,7 @@ def test_solve_bvp_is_the_reference_where_the_equation_is_affine_in_its_highest_
     assert bratu.ode_ready  # nonlinear in u, affine in u_xx
     cubic, _ = build({**no_exact, "equation": "u_xx**3 + 1"})
     assert not cubic.ode_ready and resolve_kind(cubic, "auto") == "none"
-    with pytest.raises(config.ConfigError, match="not a 1D ODE"):
+    with pytest.raises(ConfigError, match="not a 1D ODE"):
         resolve_kind(cubic, "solve_bvp")
 
 
@@ -170,7 +171,7 @@ def test_an_expression_error_shows_a_caret_under_the_culprit(tmp_path, capsys):
 
 def test_stage_params_of_an_expression_problem_are_checked():
     stages = [{"optimizer": "adam", "steps": 2, "params": {"epz": 0.2}}]
-    with pytest.raises(config.ConfigError, match=r"training.stages\[0\].params.epz.*did you mean 'eps'"):
+    with pytest.raises(ConfigError, match=r"training.stages\[0\].params.epz.*did you mean 'eps'"):
         config.parse({**document(LAYER), "training": {"stages": stages}}, "t.yaml")
     stages[0]["params"] = {"eps": 0.2}
     cfg = config.parse({**document(LAYER), "training": {"stages": stages}}, "t.yaml")
