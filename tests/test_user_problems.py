@@ -146,3 +146,16 @@ def test_exported_files_reload_to_the_metrics(tmp_path, name):
         assert np.array_equal(mesh.point_data["u"], u) and len(mesh.cells_dict["quad"]) == 200 * 200
     else:
         assert not (out / "solution.vtu").exists()
+
+
+def test_a_typo_in_the_problem_type_gets_a_did_you_mean_whatever_else_is_there(tmp_path, capsys):
+    path = untuned("reaction", ("type: expression", "type: expresion"), tmp_path)
+    assert main(["check", str(path)]) == 2
+    assert "problem.type: got 'expresion'" in capsys.readouterr().err  # not "domain is only for ..."
+
+
+def test_hard_bc_true_without_data_on_every_side_says_what_is_there(tmp_path, capsys):
+    path = untuned("poisson2d_neumann_side", ("  exact:", "  exact:"), tmp_path)
+    path.write_text(path.read_text() + "network: {hard_bc: true}\n")
+    assert main(["check", str(path)]) == 2
+    assert "has it on x = 0, x = 1, y = 0" in capsys.readouterr().err
