@@ -159,10 +159,8 @@ class PinnLoss:
             bad = ~torch.isfinite(r.detach().square()).reshape(-1)
             if bad.any():
                 first = int(bad.nonzero()[0])
-                point = ", ".join(f"{v:.6g}" for v in x[rows][first].tolist())
-                names = "xyz"[:x.shape[1]]
-                where = f"{names} = {point}" if len(names) == 1 else f"({', '.join(names)}) = ({point})"
-                return (f"the {name} term is {float(r.detach().reshape(-1)[first])} at {where} "
+                return (f"the {name} term is {float(r.detach().reshape(-1)[first])} at "
+                        f"{sampling.describe(x[rows][first].detach())} "
                         f"({int(bad.sum())} of {bad.numel()} points)")
         return None
 

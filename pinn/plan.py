@@ -83,11 +83,10 @@ def prepare(cfg: RunConfig, force: bool = False):
     return problem, make_activation, [warning] if warning else []
 
 
-def _given(cfg: RunConfig, problem) -> list[str]:
+def _given(cfg: RunConfig, problem, soft: list) -> list[str]:
     """Warnings about what the user gave: an exact solution that fails the equation or the data,
     extra conditions (problem.notes), too few points on a soft side of a 2D box."""
     found = [*problem.notes, *problem.exact_mismatches()]
-    soft = [bc for bc in problem.conditions if type(bc).__name__ != "Dirichlet" or cfg.network.hard_bc is False]
     if problem.domain.dim > 1 and soft and cfg.training.points.boundary < MIN_SIDE_POINTS:
         found.append(f"training.points.boundary: {cfg.training.points.boundary} points on each soft side of a 2D "
                      f"box cannot hold a condition along it ({soft[0]}); use auto (2·√interior) or at least "
@@ -247,5 +246,6 @@ def validate(cfg: RunConfig, force: bool = False) -> Plan:
         raise ConfigError(f"problem: with the initial network {where}; the equation or its data are not "
                           f"finite there (a square root or logarithm of a negative number, an overflow, "
                           f"a division by zero?)")
-    return Plan(cfg, problem, warnings, _given(cfg, problem), device, dtype, model, soft_conditions, formulation, loss, kind, rows,
-                _threads(cfg, problem, device, batch.x.shape[0]), memory)
+    return Plan(cfg, problem, warnings, _given(cfg, problem, soft_conditions), device, dtype, model,
+                soft_conditions, formulation, loss, kind, rows, _threads(cfg, problem, device, batch.x.shape[0]),
+                memory)

@@ -59,3 +59,11 @@ def default_test_points(dim: int) -> int:
     """Nodes per axis for error metrics: 1001 in 1D, a 201 x 201 grid in 2D (odd, so that the
     centre of the box is a node, and so is every node of a finite-difference grid of 2^k + 1)."""
     return 1001 if dim == 1 else 201 if dim == 2 else math.ceil(40000 ** (1 / dim))
+
+
+def describe(point) -> str:
+    """A point in words for messages: ``x = 0.5`` or ``(x, y) = (0.5, 1)``."""
+    values = point.tolist() if hasattr(point, "tolist") else list(point)
+    names = "xyz"[:len(values)]
+    text = ", ".join(f"{v:.6g}" for v in values)
+    return f"{names} = {text}" if len(names) == 1 else f"({', '.join(names)}) = ({text})"

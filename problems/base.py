@@ -21,6 +21,7 @@ from typing import Callable, ClassVar, Mapping, Sequence
 
 import torch
 
+from pinn import sampling
 from pinn.diff import Field, FieldView
 from pinn.network import HardDirichlet
 from pinn.params import Param
@@ -212,15 +213,16 @@ class Problem(ABC):
         value, point = worst(r.detach().reshape(-1), x.detach())
         if not value <= 1e-6 * scale:
             found.append(f"problem.exact does not satisfy the equation: its residual reaches {value:.3g} at "
-                         f"{_where(point)} (largest of {x.shape[0]} probe points; the problem's scale is {scale:.3g})")
+                         f"{sampling.describe(point)} (largest of {x.shape[0]} probe points; the problem's scale is {scale:.3g})")
         for bc in self.conditions:
-            points = _side_points(box, bc.side, per_axis).requires_grad_(True)
+            points = sampling.on_side(box.lower, box.upper, bc.side.dim, bc.side.value, per_axis, "grid", 0,
+                                      torch.float64, "cpu").requires_grad_(True)
             with torch.enable_grad():
                 mismatch = bc.residual(points, Field(points, self.exact(points))).detach().reshape(-1)
             value, point = worst(mismatch, points.detach())
             if not value <= 1e-6 * scale:
                 found.append(f"problem.exact and the boundary condition {bc} disagree by {value:.3g} at "
-                             f"{_where(point)}: the data or the exact solution is wrong")
+                             f"{sampling.describe(point)}: the data or the exact solution is wrong")
         return found
 
     def title(self) -> str:
@@ -304,23 +306,6 @@ class Problem(ABC):
             s, t = (p[:, :1] - a) / (b - a), (p[:, 1:] - c) / (d - c)
             return 16 * s * (1 - s) * t * (1 - t)
         return HardDirichlet(lift, distance), list(faces.values())
-
-
-def _where(point: Tensor) -> str:
-    names = AXES[:point.numel()]
-    values = ", ".join(f"{v:.6g}" for v in point.tolist())
-    return f"{names} = {values}" if len(names) == 1 else f"({', '.join(names)}) = ({values})"
-
-
-def _side_points(box: Box, side: Side, count: int) -> Tensor:
-    """``count`` points along a side of the box (its end point in 1D), float64."""
-    if box.dim == 1:
-        return torch.tensor([[side.value]], dtype=torch.float64)
-    other = 1 - side.dim
-    along = torch.linspace(*box.bounds[other], count, dtype=torch.float64)
-    columns = [None, None]
-    columns[side.dim], columns[other] = torch.full_like(along, side.value), along
-    return torch.stack(columns, dim=1)
 
 
 def order_of(residual_order: int, conditions: Sequence[BoundaryCondition]) -> int:
