@@ -238,3 +238,13 @@ def test_an_interrupt_before_training_changes_nothing(uninterrupted, tmp_path, m
     assert main(["solve", str(path), "--out", str(out)]) == 130
     assert "before training started" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_bad_command_line_values_are_one_line_errors(uninterrupted, tmp_path, capsys):
+    path, _ = uninterrupted["adam"]
+    (tmp_path / "a-file").write_text("not a folder")
+    assert main(["solve", str(path), "--out", str(tmp_path / "a-file")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    for scale in ("inf", "nan", "0"):
+        assert main(["solve", str(path), "--steps-scale", scale, "--out", str(tmp_path / "out")]) == 2
+        assert "--steps-scale: got" in capsys.readouterr().err
