@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from faults import at_loss_call, config_text, load_checkpoint, same_run  # noqa: E402
+from fault_injection import at_loss_call, config_text, load_checkpoint, same_run  # noqa: E402
 from pinn import checkpoint, load, solve  # noqa: E402
 from pinn.config import model_sha256, scale_steps, sha256  # noqa: E402
 from pinn.errors import PinnError  # noqa: E402

@@ -22,7 +22,6 @@ import math
 from . import bfgs
 
 AUTO = "auto"
-ADAM_LR = 1e-3
 
 
 def is_obstacle(problem) -> bool:
@@ -42,16 +41,17 @@ def boundary_points(problem, interior: int) -> int:
 
 
 def stages(problem, parameters: int) -> list[dict]:
-    """The schedule for ``problem`` with a network of ``parameters`` weights, as stage mappings."""
+    """The schedule for ``problem`` with a network of ``parameters`` weights, as stage mappings
+    (learning rates are each optimiser's default, config.DEFAULT_LR)."""
     quasi_newton = "bfgs" if parameters <= bfgs.MAX_PARAMETERS else "lbfgs"
     if is_obstacle(problem):
-        continuation = [{"optimizer": "adam", "lr": ADAM_LR, "steps": 1000, "mu": 10},
+        continuation = [{"optimizer": "adam", "steps": 1000, "mu": 10},
                         {"optimizer": quasi_newton, "steps": 600, "mu": 30, "min_improvement": 0},
                         {"optimizer": quasi_newton, "steps": 900, "mu": 100, "min_improvement": 0}]
         if problem.domain.dim == 1:  # cheap in 1D, and it sharpens a weakly pinned free boundary
             continuation.append({"optimizer": quasi_newton, "steps": 900, "mu": 300, "min_improvement": 0})
         return continuation
-    return [{"optimizer": "adam", "lr": ADAM_LR, "steps": 1000},
+    return [{"optimizer": "adam", "steps": 1000},
             {"optimizer": quasi_newton, "steps": 2000}]
 
 

@@ -29,13 +29,12 @@ from math import comb
 
 import torch
 
-from . import activations, bfgs, constraints, penalties, report, sampling, smoothness, threads
+from . import activations, bfgs, constraints, expr, penalties, report, sampling, smoothness, threads
 from .config import RunConfig
 from .errors import ConfigError
 from .losses import PinnLoss, collocation
 from .network import MLP, parameter_count
 
-MAX_ORDER = 4            # Taylor mode and the C^k probe go to 4th order (beams)
 MIN_SIDE_POINTS = 16     # fewer on a soft 2D side leave the condition free between them
 SAVED_PER_STREAM = 4     # tensors autograd keeps per stream and layer (pre-activation, σ', σ'', output)
 
@@ -71,9 +70,9 @@ def prepare(cfg: RunConfig, force: bool = False):
     """
     import problems
     problem = problems.build_from(cfg.problem)
-    if problem.order > MAX_ORDER:
+    if problem.order > expr.MAX_ORDER:
         raise ConfigError(f"problem: {problem.title()} has order {problem.order} (a residual or a boundary "
-                          f"condition with a derivative of that order); pinn handles orders up to {MAX_ORDER}")
+                          f"condition with a derivative of that order); pinn handles orders up to {expr.MAX_ORDER}")
     points = cfg.training.points
     if points.sampler == sampling.ADAPTIVE and points.candidates < points.interior:
         raise ConfigError(f"training.points.candidates: got {points.candidates}; expected at least "

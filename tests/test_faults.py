@@ -11,7 +11,7 @@ import stat
 import pytest
 import torch
 
-from faults import at_loss_call, config_text, load_checkpoint, same_run
+from fault_injection import at_loss_call, config_text, load_checkpoint, same_run
 from pinn import checkpoint as checkpoint_module
 from pinn import plan as plan_module
 from pinn import report, run_folder, solve

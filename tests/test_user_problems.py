@@ -55,7 +55,7 @@ def test_the_chosen_defaults_are_printed(tmp_path, capsys):
 
 def test_the_neumann_side_problem_meets_the_2d_bar_with_defaults(tmp_path):
     m = solve(UNTUNED / "poisson2d_neumann_side.yaml", out_dir=tmp_path / "out", progress=QUIET).metrics
-    assert m["rel_l2"] < 1e-4  # measured 1.8e-06 (the old default, 2 points per side: 8.4e-03)
+    assert m["rel_l2"] < 1e-4  # the 2D bar; measured 1.4e-07 (old default, 2 points per side: 8.4e-03)
 
 
 @pytest.mark.parametrize("edit, warning", [
@@ -106,8 +106,9 @@ def test_a_2d_expression_obstacle_problem_is_scored_end_to_end(tmp_path):
     result = solve(cfg, out_dir=tmp_path / "out", progress=QUIET)
     m = result.metrics
     assert m["status"] == "complete" and "report_errors" not in m
-    # the contact disc has radius 1/2; the grid spacing is 0.015, a short run locates it to a few
-    assert math.isfinite(m["free_boundary_error"]) and m["free_boundary_error"] < 0.1  # measured 0.030
+    # the contact disc has radius 1/2 and the grid spacing is 0.015; after 5% of the schedule the
+    # boundary is found to a few spacings: measured 0.054, bound 0.1 (a fifth of the radius)
+    assert math.isfinite(m["free_boundary_error"]) and m["free_boundary_error"] < 0.1
     assert (tmp_path / "out" / "contact.png").exists()
 
 
@@ -125,7 +126,7 @@ def test_a_divergence_form_problem_solves(tmp_path):
     path = untuned("varcoef", ('equation: "-(1 + x)*u_xx - u_x - (4*(1 + x)*sin(2*x) - 2*cos(2*x))"',
                                'equation: "-dx((1 + x)*u_x) - (4*(1 + x)*sin(2*x) - 2*cos(2*x))"'), tmp_path)
     m = solve(scale_steps(load(path), 0.25), out_dir=tmp_path / "out", progress=QUIET).metrics
-    assert m["derivatives"] == "taylor" and m["rel_l2"] < 1e-5  # measured 3.5e-8
+    assert m["derivatives"] == "taylor" and m["rel_l2"] < 1e-5  # the smooth 1D bar; measured 2.8e-10
 
 
 @pytest.mark.parametrize("name", ["decay_robin", "poisson2d_neumann_side"])

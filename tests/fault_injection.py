@@ -1,4 +1,4 @@
-"""Fault injection shared by the fault tests and ``benchmarks/faults.py``: a signal or a NaN at a
+"""Fault injection shared by tests/test_faults.py and ``benchmarks/faults.py``: a signal or a NaN at a
 chosen loss evaluation, and the comparison of a resumed run with an uninterrupted one."""
 from __future__ import annotations
 
