@@ -10,18 +10,9 @@ pinned, as on parabola1d, makes the result depend on the seed).
 """
 from __future__ import annotations
 
-import argparse
 import statistics
-import sys
-import tempfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from pinn import load, solve  # noqa: E402
-from pinn.config import scale_steps  # noqa: E402
-from pinn.progress import Progress  # noqa: E402
+import shipped
 
 TARGETS = {  # issue 4: (rel L2, max violation (radial2d only), free-boundary error, seconds)
     "tent1d": (1e-4, None, 5e-3, 60), "parabola1d": (1e-4, None, 5e-3, 60), "radial2d": (5e-4, 1e-3, 1e-2, 120)}
@@ -39,27 +30,14 @@ def _row(label: str, scores: dict, target) -> str:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", metavar="config", help=f"any of {', '.join(TARGETS)} (default all)")
-    parser.add_argument("--seeds", default="0", help="comma-separated seeds (default 0)")
-    parser.add_argument("--steps-scale", type=float, default=1.0, help="shorter schedules (a smoke run)")
-    args = parser.parse_args(argv)
-    unknown = sorted(set(args.names) - set(TARGETS))
-    if unknown:
-        parser.error(f"unknown config {', '.join(unknown)}; expected any of {', '.join(TARGETS)}")
-    seeds = [int(s) for s in args.seeds.split(",")]
+    args = shipped.arguments(__doc__.splitlines()[0], TARGETS, "0", argv)
     print(f"{'config (seed)':<18} {'rel L2':>9} {'max viol':>9} {'free bd':>9} {'IoU':>7} {'train s':>8}  target")
-    with tempfile.TemporaryDirectory() as out:
-        for name in args.names or TARGETS:
-            runs = []
-            for seed in seeds:
-                cfg = scale_steps(load(ROOT / "configs" / f"{name}.yaml", {"training.seed": seed}), args.steps_scale)
-                m = solve(cfg, out_dir=Path(out) / f"{name}-{seed}", progress=Progress(enabled=False)).metrics
-                runs.append({k: m[k] if m[k] is not None else float("inf") for k in SCORES})
-                print(_row(f"{name} ({seed})", runs[-1], TARGETS[name]), flush=True)
-            if len(runs) > 1:
-                median = {k: statistics.median(r[k] for r in runs) for k in SCORES}
-                print(_row(f"{name} median", median, TARGETS[name]), flush=True)
+    scored = lambda m: {k: m[k] if m[k] is not None else float("inf") for k in SCORES}
+    for name, seed, m, group in shipped.runs(args):
+        print(_row(f"{name} ({seed})", scored(m), TARGETS[name]), flush=True)
+        if group and len(group) > 1:
+            median = {k: statistics.median(scored(g)[k] for g in group) for k in SCORES}
+            print(_row(f"{name} median", median, TARGETS[name]), flush=True)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ def cmd_solve(args) -> int:
     from .solve import solve
     result = solve(_load(args), out_dir=args.out, force=args.force, resume=args.resume)
     m = result.metrics
-    error = (f"rel L2 {m['rel_l2']:.3e}, max |error| {m['max_abs_error']:.3e} against the "
+    final = f" (at the final time {m['rel_l2_final_time']:.3e})" if "rel_l2_final_time" in m else ""
+    error = (f"rel L2 {m['rel_l2']:.3e}{final}, max |error| {m['max_abs_error']:.3e} against the "
              f"{m['reference']} solution" if m["reference"] != "none"
              else f"residual rms {m['residual_rms']:.3e}; no reference solution was available (no exact "
                   f"solution given, and neither solve_bvp nor the active-set solver applies)")
@@ -61,7 +62,7 @@ def cmd_check(args) -> int:
         print(chosen)
     print(f"{args.file}: valid. {problem.title()} has order {problem.order}; activation "
           f"{activation_label(cfg)} is suitable" + (" (forced)" if plan.warnings else "")
-          + f"; {parameter_count(problem.domain.dim, cfg.network.layers)} parameters, about "
+          + f"; {parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers)} parameters, about "
             f"{plan.memory_bytes / 1e6:.0f} MB on {plan.device}; reference: {plan.reference_kind}.")
     return 0
 

@@ -105,6 +105,9 @@ class NetworkConfig:
                                "{expression: \"x*sigmoid(x)\"}")
     hard_bc: Any = option("auto", choice("auto", True, False),
                           "satisfy Dirichlet data exactly by an output transform (auto: where possible)")
+    fourier_modes: int | None = option(None, integer(1, 64),
+                                       "periodic coordinates: K Fourier features cos, sin(2 pi k x/P), "
+                                       "k = 1..K, in place of the coordinate (default 8)")
 
 
 def auto_or(parse: Parser) -> Parser:
@@ -265,7 +268,8 @@ def _by_problem_kind(ctx, cfg: RunConfig) -> RunConfig:
     boundary = defaults.boundary_points(problem, interior) if points.boundary == defaults.AUTO else points.boundary
     stages = training.stages
     if stages == defaults.AUTO:
-        recipe = defaults.stages(problem, parameter_count(problem.domain.dim, cfg.network.layers))
+        recipe = defaults.stages(problem, parameter_count(defaults.input_width(cfg.network, problem),
+                                                          cfg.network.layers))
         stages = stages_section(ctx, ("training", "stages"), recipe)
     points = dataclasses.replace(points, interior=interior, boundary=boundary)
     if problem.domain.dim == 1 and "points.boundary" in auto:

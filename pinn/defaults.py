@@ -9,6 +9,8 @@ counts out, gets the recipe measured best for its kind of problem (figures in th
 * **obstacle problems**: the μ continuation of the shipped obstacle configs (μ = 10 during Adam,
   then 30 and 100 under BFGS), in 1D one stage more at μ = 300, complementarity with ReLU
   (min(r, μ g));
+* **evolution problems** (a time axis): the smooth recipe with a longer quasi-Newton stage, on
+  4096 space–time points;
 * **points**: more interior points in 2D than in 1D and more for obstacle problems (the free
   boundary is located by the points near it); on a soft boundary side of a 2D box as many points
   as the interior has along one axis, twice over (never 2 per side).
@@ -22,14 +24,22 @@ import math
 from . import bfgs
 
 AUTO = "auto"
+EVOLUTION_POINTS = 4096  # space–time: the interior is a 2D (x, t) box that a solution crosses in time
+EVOLUTION_STEPS = 3000   # the quasi-Newton stage of an evolution problem (it stops early when it stalls)
 
 
 def is_obstacle(problem) -> bool:
     return bool(problem.has_constraints)
 
 
+def is_evolution(problem) -> bool:
+    return problem.domain.time_dim is not None
+
+
 def interior_points(problem) -> int:
     dim, obstacle = problem.domain.dim, is_obstacle(problem)
+    if is_evolution(problem):
+        return EVOLUTION_POINTS
     if dim == 1:
         return 512 if obstacle else 128
     return 3072 if obstacle else 1024
@@ -52,10 +62,28 @@ def stages(problem, parameters: int) -> list[dict]:
             continuation.append({"optimizer": quasi_newton, "steps": 900, "mu": 300, "min_improvement": 0})
         return continuation
     return [{"optimizer": "adam", "steps": 1000},
-            {"optimizer": quasi_newton, "steps": 2000}]
+            {"optimizer": quasi_newton, "steps": EVOLUTION_STEPS if is_evolution(problem) else 2000}]
+
+
+FOURIER_MODES = 8  # per periodic coordinate; see the README's evolution section for what was measured
+
+
+def fourier_modes(network, problem) -> int:
+    """K of the Fourier features that replace each periodic coordinate (0 without one)."""
+    if not problem.periodic_axes():
+        return 0
+    return network.fourier_modes or FOURIER_MODES
+
+
+def input_width(network, problem) -> int:
+    """Columns of the network's input map: the plain coordinates, 2K per periodic one."""
+    periodic = len(problem.periodic_axes())
+    return problem.domain.dim - periodic + 2 * fourier_modes(network, problem) * periodic
 
 
 def kind(problem) -> str:
+    if is_evolution(problem):
+        return f"{len(problem.domain.space_dims)}D evolution problem"
     return f"{problem.domain.dim}D {'obstacle' if is_obstacle(problem) else 'smooth'} problem"
 
 

@@ -22,8 +22,9 @@ def grad(u: Tensor, x: Tensor, create_graph: bool = True) -> Tensor:
     (g,) = torch.autograd.grad(u, x, grad_outputs=torch.ones_like(u), create_graph=create_graph,
                                allow_unused=True)
     # A term that does not depend on x (e.g. a constant after enough differentiation of a
-    # polynomial) has derivative zero, not "unused".
-    return torch.zeros_like(x) if g is None else g
+    # polynomial) has derivative zero, not "unused"; torch.where's backward may also return a
+    # lazy zero tensor that numpy cannot read.
+    return torch.zeros_like(x) if g is None or g._is_zerotensor() else g
 
 
 def derivative(u: Tensor, x: Tensor, dim: int = 0, order: int = 1, create_graph: bool = True) -> Tensor:

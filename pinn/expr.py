@@ -6,7 +6,7 @@ of closures over torch operations; nothing is ever passed to ``eval`` or ``exec`
 * numbers; the coordinates (``x``, or ``x`` and ``y``); the problem's ``params`` by name; ``pi``, ``e``;
 * where a field is expected (an equation): ``u`` and its partial derivatives written ``u_`` plus
   one letter per differentiation (``u_x``, ``u_xx``, ``u_xxxx``, ``u_y``, ``u_xy``; order ≤ 4),
-  and ``lap(u)``;
+  and ``lap(u)`` (the spatial Laplacian: over every coordinate but ``t``);
 * ``+ - * / **``, unary minus and plus, parentheses;
 * the functions in :data:`FUNCTIONS`;
 * comparisons (``< <= > >= == !=``, chained) joined by ``and``, ``or``, ``not``, only as the
@@ -40,6 +40,7 @@ Tensor = torch.Tensor
 MAX_LENGTH = 1000   # characters; a PDE longer than this belongs in Python
 MAX_DEPTH = 100     # nesting of operations; deeper input is refused before recursion could fail
 MAX_ORDER = 4       # highest derivative of u an equation may use
+TIME, spatial = symbolic.TIME, symbolic.spatial
 
 
 def _pairwise(op):
@@ -318,9 +319,11 @@ class _Compiler:
             if len(name) - 2 > MAX_ORDER and set(name[2:]) <= set("".join(symbols.coordinates)):
                 self.fail(f"'{name}' is a derivative of order {len(name) - 2}; at most {MAX_ORDER} is "
                           f"supported", node)
-        if name in "xyz" and name not in symbols.coordinates:
-            self.fail(f"unknown symbol '{name}': " + (f"the domain has coordinates {', '.join(symbols.coordinates)} "
-                      f"only" if symbols.coordinates else "a constant is expected here"), node)
+        if name in ("x", "y", "z", TIME) and name not in symbols.coordinates:
+            reason = (symbols.context if symbols.context and symbols.coordinates else
+                      f"the domain has coordinates {', '.join(symbols.coordinates)} only" if symbols.coordinates
+                      else "a constant is expected here")
+            self.fail(f"unknown symbol '{name}': {reason}", node)
         self.fail(f"unknown symbol '{name}' (allowed: {symbols.allowed()}){did_you_mean(name, known)}", node)
 
     def _call(self, node: ast.Call, depth):
@@ -374,8 +377,9 @@ class _Compiler:
             self.fail(f"'lap(u)' is not available here: {self.symbols.context or 'no field u here'}", node)
         if len(node.args) != 1 or not (isinstance(node.args[0], ast.Name) and node.args[0].id == "u"):
             self.fail("lap takes u itself: write lap(u)", node)
-        self.used.update(tuple([i, i]) for i in range(len(self.symbols.coordinates)))
-        return (lambda scope: scope.field.laplacian()), False
+        axes = spatial(self.symbols.coordinates)
+        self.used.update((i, i) for i in axes)
+        return (lambda scope: sum(scope.field.d(i, i) for i in axes)), False
 
     # ---------------------------------------------------------------- conditions
     def condition(self, node: ast.AST, depth: int) -> tuple[Node, bool]:

@@ -47,11 +47,10 @@ def collocation(problem, soft_conditions: Sequence, interior: int, per_side: int
                 seed: int, dtype, device) -> Collocation:
     domain = problem.domain
     sampler = "sobol" if sampler == sampling.ADAPTIVE else sampler  # adaptive starts from Sobol points
-    parts = [sampling.in_box(domain.lower, domain.upper, interior, sampler, seed, dtype, device)]
+    parts = [domain.sample_interior(interior, sampler, seed, dtype, device)]
     rows, start = [], parts[0].shape[0]
     for i, bc in enumerate(soft_conditions):
-        pts = sampling.on_side(domain.lower, domain.upper, bc.side.dim, bc.side.value, per_side,
-                               sampler, seed + 1 + i, dtype, device)
+        pts = domain.sample_side(bc.side, per_side, sampler, seed + 1 + i, dtype, device)
         rows.append((bc, slice(start, start + pts.shape[0])))
         parts.append(pts)
         start += pts.shape[0]
@@ -88,8 +87,7 @@ class PinnLoss:
     def resample(self, model, candidates: int, seed: int):
         """RAD: redraw the interior points from ``candidates`` uniform ones, p ∝ |R|/mean|R| + 1."""
         x, rows = self.batch.x, self.batch.interior
-        domain = self.problem.domain
-        pool = sampling.in_box(domain.lower, domain.upper, candidates, "uniform", seed, x.dtype, x.device)
+        pool = self.problem.domain.sample_interior(candidates, "uniform", seed, x.dtype, x.device)
         pool.requires_grad_(True)
         with torch.enable_grad():
             residuals = self._interior(pool, Field(pool, model(pool)))  # graph kept: u_xx needs u_x's
@@ -160,7 +158,7 @@ class PinnLoss:
             if bad.any():
                 first = int(bad.nonzero()[0])
                 return (f"the {name} term is {float(r.detach().reshape(-1)[first])} at "
-                        f"{sampling.describe(x[rows][first].detach())} "
+                        f"{self.problem.domain.describe(x[rows][first].detach())} "
                         f"({int(bad.sum())} of {bad.numel()} points)")
         return None
 

@@ -1,4 +1,11 @@
-"""The MLP body: input scaling to [-1, 1], Glorot-initialised layers, optional exact Dirichlet data.
+"""The MLP body: an input map, Glorot-initialised layers, optional exact Dirichlet data.
+
+The input map scales each coordinate to [-1, 1], except a periodic one (period P, from a lower
+side a), which it replaces by Fourier features
+
+    cos(2πk(x − a)/P), sin(2πk(x − a)/P),   k = 1, …, K,
+
+so that the network and every derivative agree on the two sides for every weight vector.
 
 With an output transform the network represents
 
@@ -10,7 +17,8 @@ every weight vector, which removes the boundary-loss weight as a tuning knob.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+import math
+from typing import Callable, Mapping, Sequence
 
 import torch
 from torch import nn
@@ -37,23 +45,76 @@ class HardDirichlet(nn.Module):
         return self.lift(x) + self.distance(x) * n
 
 
-class MLP(nn.Module):
-    """x -> scale to [-1, 1]^d -> (Linear, activation) * len(widths) -> Linear -> transform.
+class InputMap(nn.Module):
+    """h(x): the plain coordinates scaled to [-1, 1] (first, in axis order), then K cosine and K
+    sine features of each periodic coordinate (module docstring). No trainable parameters."""
 
-    ``activation`` builds one activation module per hidden layer (learnable ones stay per layer).
+    def __init__(self, lower: Sequence[float], upper: Sequence[float], periodic: Mapping[int, tuple],
+                 modes: int, dtype, device):
+        super().__init__()
+        lower_t = torch.tensor(lower, dtype=dtype, device=device)
+        upper_t = torch.tensor(upper, dtype=dtype, device=device)
+        self.plain = [i for i in range(len(lower)) if i not in periodic]
+        self.periodic = sorted(periodic)
+        self.register_buffer("center", ((upper_t + lower_t) / 2)[self.plain])
+        self.register_buffer("half_width", ((upper_t - lower_t) / 2)[self.plain])
+        k = torch.arange(1, modes + 1, dtype=dtype, device=device)
+        self.register_buffer("frequencies", torch.stack([2 * math.pi * k / (periodic[i][1] - periodic[i][0])
+                                                         for i in self.periodic]) if periodic else k[:0])
+        self.register_buffer("origins", torch.tensor([periodic[i][0] for i in self.periodic], dtype=dtype,
+                                                     device=device))
+        self.width = len(self.plain) + 2 * modes * len(self.periodic)
+
+    def forward(self, x: Tensor) -> Tensor:
+        parts = [(x[:, self.plain] - self.center) / self.half_width]
+        for j, i in enumerate(self.periodic):
+            phase = (x[:, i:i + 1] - self.origins[j]) * self.frequencies[j]
+            parts += [torch.cos(phase), torch.sin(phase)]
+        return torch.cat(parts, dim=1)
+
+    def streams(self, x: Tensor, keys) -> dict:
+        """h and ∂^key h for each key: a plain coordinate has a constant first derivative and none
+        beyond; a feature of a periodic one has ∂ⁿ cos(ωx) = ωⁿ cos(ωx + nπ/2) (sin alike). Each
+        column depends on one coordinate, so mixed keys are zero (None)."""
+        h = self(x)
+        out: dict = {(): h}
+        plain_count = len(self.plain)
+        for key in keys:
+            if not key or len(set(key)) != 1:
+                continue
+            axis, n = key[0], len(key)
+            if axis in self.plain and n == 1:
+                row = torch.zeros(1, self.width, dtype=x.dtype, device=x.device)
+                row[0, self.plain.index(axis)] = 1 / self.half_width[self.plain.index(axis)]
+                out[key] = row
+            elif axis in self.periodic:
+                j = self.periodic.index(axis)
+                omega = self.frequencies[j]
+                phase = (x[:, axis:axis + 1] - self.origins[j]) * omega + n * math.pi / 2
+                features = torch.zeros(x.shape[0], self.width, dtype=x.dtype, device=x.device)
+                start = plain_count + 2 * len(omega) * j
+                features[:, start:start + len(omega)] = omega ** n * torch.cos(phase)
+                features[:, start + len(omega):start + 2 * len(omega)] = omega ** n * torch.sin(phase)
+                out[key] = features
+        return out
+
+
+class MLP(nn.Module):
+    """x -> input map h(x) -> (Linear, activation) * len(widths) -> Linear -> transform.
+
+    ``activation`` builds one activation module per hidden layer (learnable ones stay per layer);
+    ``periodic`` maps an axis to its (lower, upper) sides, ``modes`` is K of its Fourier features.
     """
 
     def __init__(self, lower: Sequence[float], upper: Sequence[float], widths: Sequence[int],
                  activation: Callable[[], nn.Module], transform: HardDirichlet | None = None,
-                 out_dim: int = 1, dtype: torch.dtype = torch.float64, device=None):
+                 out_dim: int = 1, dtype: torch.dtype = torch.float64, device=None,
+                 periodic: Mapping[int, tuple] | None = None, modes: int = 0):
         super().__init__()
         # Weights are drawn in ``dtype`` itself, never in the global default dtype and then cast:
         # the same seed must give the same network whatever torch.get_default_dtype() is.
-        lower_t = torch.tensor(lower, dtype=dtype, device=device)
-        upper_t = torch.tensor(upper, dtype=dtype, device=device)
-        self.register_buffer("center", (upper_t + lower_t) / 2)
-        self.register_buffer("half_width", (upper_t - lower_t) / 2)
-        sizes = [len(lower), *widths, out_dim]
+        self.inputs = InputMap(lower, upper, periodic or {}, modes, dtype, device)
+        sizes = [self.inputs.width, *widths, out_dim]
         layers: list[nn.Module] = []
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             linear = nn.Linear(fan_in, fan_out, dtype=dtype, device=device)
@@ -67,7 +128,7 @@ class MLP(nn.Module):
 
     def body_output(self, x: Tensor) -> Tensor:
         """N(x): the network before the output transform."""
-        return self.body((x - self.center) / self.half_width)
+        return self.body(self.inputs(x))
 
     @property
     def has_jet(self) -> bool:
@@ -76,7 +137,7 @@ class MLP(nn.Module):
 
     def body_jet(self, x: Tensor, plan: taylor.Plan) -> dict:
         """N(x) and the partial derivatives ``plan`` asks for, by Taylor mode (:mod:`pinn.taylor`)."""
-        return taylor.jet(self.body, self.half_width, (x - self.center) / self.half_width, plan)
+        return taylor.jet(self.body, self.inputs.streams(x, plan.keys), plan)
 
     def forward(self, x: Tensor) -> Tensor:
         n = self.body_output(x)

@@ -23,13 +23,14 @@ tightly: a run is refused only when it exceeds the memory available.
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from math import comb
 
 import torch
 
-from . import activations, bfgs, constraints, expr, penalties, report, sampling, smoothness, threads
+from . import activations, bfgs, constraints, defaults, expr, penalties, report, sampling, smoothness, threads
 from .config import RunConfig
 from .errors import ConfigError
 from .losses import PinnLoss, collocation
@@ -85,7 +86,7 @@ def prepare(cfg: RunConfig, force: bool = False):
 def _given(cfg: RunConfig, problem, soft: list) -> list[str]:
     """Warnings about what the user gave: an exact solution that fails the equation or the data,
     extra conditions (problem.notes), too few points on a soft side of a 2D box."""
-    found = [*problem.notes, *problem.exact_mismatches()]
+    found = [*problem.notes, *problem.data_mismatches()]
     if problem.domain.dim > 1 and soft and cfg.training.points.boundary < MIN_SIDE_POINTS:
         found.append(f"training.points.boundary: {cfg.training.points.boundary} points on each soft side of a 2D "
                      f"box cannot hold a condition along it ({soft[0]}); use auto (2·√interior) or at least "
@@ -101,8 +102,8 @@ def memory_estimate(cfg: RunConfig, problem) -> int:
     boundary = 2 * d * points.boundary
     largest = max(points.interior + boundary,
                   points.candidates if points.sampler == sampling.ADAPTIVE else 0,
-                  sampling.default_test_points(d) ** d)
-    n = parameter_count(d, cfg.network.layers)
+                  math.prod(problem.domain.test_shape()))
+    n = parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers)
     optimiser = max(n * n if any(s.optimizer == "bfgs" for s in training.stages) else 0,
                     2 * n * max((s.history for s in training.stages if s.optimizer == "lbfgs"), default=0),
                     2 * n)
@@ -126,7 +127,7 @@ def available_memory(device: torch.device) -> int | None:
 
 
 def _check_sizes(cfg: RunConfig, problem, device: torch.device) -> int:
-    n = parameter_count(problem.domain.dim, cfg.network.layers)
+    n = parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers)
     for i, stage in enumerate(cfg.training.stages):
         if stage.optimizer == "bfgs" and n > bfgs.MAX_PARAMETERS:
             raise ConfigError(f"training.stages[{i}].optimizer: bfgs keeps a dense n×n inverse Hessian in "
@@ -196,15 +197,19 @@ def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
     hard = None if cfg.network.hard_bc is False else problem.hard_dirichlet()
     if cfg.network.hard_bc is True and hard is None:
         dirichlet = [str(bc.side) for bc in conditions if type(bc).__name__ == "Dirichlet"]
-        need = "Dirichlet data at one end or both" if problem.domain.dim == 1 else \
-            "Dirichlet data on all four sides"
+        need = ("u(x, t0) given, Dirichlet ends that agree with it at t0, and one space dimension"
+                if problem.domain.time_dim is not None else
+                "Dirichlet data at one end or both" if problem.domain.dim == 1 else "Dirichlet data on all four sides")
         raise ConfigError(f"network.hard_bc: got true, but an output transform needs {need}, and "
                           f"{problem.title()} has it on " + (", ".join(dirichlet) or "none")
                           + "; use auto (exact where possible, the rest as loss terms) or false")
     transform, covered = hard if hard else (None, [])
+    periodic = problem.periodic_axes()
+    covered = [*covered, *(bc for bc in conditions if getattr(bc, "exact_by_network", False))]
     torch.manual_seed(cfg.training.seed)
     model = MLP(problem.domain.lower, problem.domain.upper, cfg.network.layers, make_activation,
-                transform, dtype=dtype, device=device).to(device=device, dtype=dtype)
+                transform, dtype=dtype, device=device, periodic=periodic,
+                modes=defaults.fourier_modes(cfg.network, problem)).to(device=device, dtype=dtype)
     return model, [bc for bc in conditions if bc not in covered]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 from . import expr
 from .errors import ParamError
@@ -17,7 +17,8 @@ from .params import as_float
 from .schema import choice, integer, mapping, number, option, section, section_list, text
 
 EXPRESSION = "expression"
-BOUNDARY_TYPES = ("dirichlet", "neumann", "robin", "derivative")
+BOUNDARY_TYPES = ("dirichlet", "neumann", "robin", "derivative", "periodic")
+SPACE_AXES = ("x", "y")
 
 
 def expression_text(ctx, path, value):
@@ -28,30 +29,41 @@ def expression_text(ctx, path, value):
 
 
 def domain_box(ctx, path, value):
-    """[[lo, hi]] or [[lo, hi], [lo, hi]]; bounds are numbers or constant expressions ("2*pi")."""
-    example = "one [lo, hi] per coordinate, e.g. [[0, 1]] or [[-2, 2], [-2, 2]]"
+    """By name, ``{x: [lo, hi], t: [t0, t1]}`` (x, optionally y, optionally time t), or the list
+    form ``[[lo, hi]]``, ``[[lo, hi], [lo, hi]]`` (x, then y); bounds are numbers or constant
+    expressions ("2*pi"). Returns a mapping name -> (lo, hi), or a tuple of pairs for the list form."""
+    if isinstance(value, dict):
+        names = list(value)
+        wanted = [n for n in (*SPACE_AXES, expr.TIME) if n in value]
+        if not names or "x" not in value or names != wanted or len(names) != len(set(names)) \
+                or any(n not in (*SPACE_AXES, expr.TIME) for n in names):
+            ctx.expect(path, value, "x, optionally y, optionally t, in that order, e.g. {x: [-1, 1], t: [0, 1]}")
+        return {name: _bounds(ctx, path + (name,), value[name], "[lo, hi], e.g. [0, 1]") for name in names}
+    example = "one [lo, hi] per coordinate, e.g. [[0, 1]] or [[-2, 2], [-2, 2]], or {x: [-1, 1], t: [0, 1]}"
     if not isinstance(value, list) or not 1 <= len(value) <= 2:
         ctx.expect(path, value, example)
-    bounds = []
-    for i, pair in enumerate(value):
-        if not isinstance(pair, list) or len(pair) != 2:
-            ctx.expect(path + (i,), pair, example)
-        ends = []
-        for j, end in enumerate(pair):
-            try:
-                ends.append(expr.parse(expression_text(ctx, path + (i, j), end), expr.Symbols(())).value())
-            except expr.ExpressionError as e:
-                ctx.fail(path + (i, j), f"{e}", e.caret())
-        lo, hi = ends
-        if not (lo < hi and math.isfinite(hi - lo)):
-            ctx.expect(path + (i,), pair, "finite bounds with lo < hi")
-        bounds.append((lo, hi))
-    return tuple(bounds)
+    return tuple(_bounds(ctx, path + (i,), pair, example) for i, pair in enumerate(value))
+
+
+def _bounds(ctx, path, pair, example):
+    if not isinstance(pair, list) or len(pair) != 2:
+        ctx.expect(path, pair, example)
+    ends = []
+    for j, end in enumerate(pair):
+        try:
+            ends.append(expr.parse(expression_text(ctx, path + (j,), end), expr.Symbols(())).value())
+        except expr.ExpressionError as e:
+            ctx.fail(path + (j,), f"{e}", e.caret())
+    lo, hi = ends
+    if not (lo < hi and math.isfinite(hi - lo)):
+        ctx.expect(path, pair, "finite bounds with lo < hi")
+    return lo, hi
 
 
 @dataclass(frozen=True)
 class BoundarySpec:
-    at: str = option(dataclasses.MISSING, text, 'where: a side such as "x = 0", or "boundary" (all sides)')
+    at: str = option(dataclasses.MISSING, text, 'where: a side such as "x = 0", "boundary" (all sides), or '
+                                                'an axis such as "x" (periodic: both its sides)')
     type: str = option(dataclasses.MISSING, choice(*BOUNDARY_TYPES), "the kind of condition")
     value: str = option("0", expression_text, "the data g, a function of the coordinates")
     a: float | None = option(None, number(), "robin: a in a*u + b*u_x = value")
@@ -69,23 +81,45 @@ def boundary_list(ctx, path, value):
         for key in ("a", "b", "order"):
             if key not in needs and getattr(spec, key) is not None:
                 ctx.fail(path + (i, key), f"is not used by a {spec.type} condition (remove it)")
+        if spec.type == "periodic" and spec.value != "0":
+            ctx.fail(path + (i, "value"), "is not used by a periodic condition (remove it)")
         specs.append(spec)
     return tuple(specs)
 
 
-EXPRESSION_KEYS = ("domain", "equation", "boundary", "exact", "obstacle")
+@dataclass(frozen=True)
+class InitialSpec:
+    value: str = option(dataclasses.MISSING, expression_text, "the data at t = t0, a function of the space "
+                                                               "coordinates")
+    derivative: int = option(0, integer(0, 1), "0: u(x, t0) = value; 1: u_t(x, t0) = value")
+
+
+def initial_list(ctx, path, value):
+    specs = [spec for _, _, spec in section_list(InitialSpec, '[{value: "sin(pi*x)"}]')(ctx, path, value)]
+    for i, spec in enumerate(specs):
+        if any(other.derivative == spec.derivative for other in specs[:i]):
+            ctx.fail(path + (i, "derivative"), f"u{'_t' * spec.derivative}(x, t0) is given twice")
+    return tuple(specs)
+
+
+EXPRESSION_KEYS = ("domain", "equation", "boundary", "initial", "exact", "obstacle")
 
 
 @dataclass(frozen=True)
 class ProblemConfig:
     type: str = option(dataclasses.MISSING, text, "a registered problem (see `pinn list`) or expression")
     params: Mapping = option(dict, mapping, "the problem's parameters")
-    reference: str = option("auto", choice("auto", "exact", "solve_bvp", "fd-active-set", "none"),
+    reference: str = option("auto", choice("auto", "exact", "solve_bvp", "fd-active-set", "cole-hopf", "etdrk4",
+                                           "none"),
                             "what the PINN is scored against: auto is exact if known, else solve_bvp "
-                            "(1D ODEs) or fd-active-set (obstacle problems)")
-    domain: tuple | None = option(None, domain_box, "expression: one [lo, hi] per coordinate")
+                            "(1D ODEs), fd-active-set (obstacle problems), or the problem's own "
+                            "(cole-hopf: burgers1d, etdrk4: allen_cahn1d)")
+    domain: Any = option(None, domain_box, "expression: {x: [lo, hi], t: [t0, t1]} or one [lo, hi] per "
+                                           "coordinate")
     equation: str | None = option(None, expression_text, "expression: the residual R[u] of R[u] = 0")
     boundary: tuple | None = option(None, boundary_list, "expression: the boundary conditions")
+    initial: tuple | None = option(None, initial_list, "expression, with a time axis t: u(x, t0) and, for "
+                                                       "u_tt, u_t(x, t0) ({value: ..., derivative: 1})")
     exact: str | None = option(None, expression_text, "expression: the exact solution, if known")
     obstacle: str | None = option(None, expression_text, "expression: a lower obstacle, u >= obstacle")
 

@@ -5,7 +5,8 @@ Errors are measured on a closed tensor grid (1001 points in 1D, 201 x 201 in 2D)
     rel_l2 = ||u - u*||_2 / ||u*||_2,   max_abs_error = max |u - u*|,
 
 and the PDE residual's root mean square on the same grid (``residual_rms``), which is available
-even without a reference.
+even without a reference. On a space–time domain the grid is 201 x-nodes × 101 times, and
+``rel_l2_final_time`` is the relative error at the last time alone.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from . import sampling  # noqa: E402
 from .diff import Field  # noqa: E402
 from .errors import ConfigError, PinnError  # noqa: E402
 
@@ -45,8 +45,7 @@ def _rel_l2(approx: np.ndarray, reference: np.ndarray) -> float:
 
 def test_points(problem) -> torch.Tensor:
     """The closed test grid of the problem's box, float64 on the CPU."""
-    domain = problem.domain
-    return sampling.test_grid(domain.lower, domain.upper, sampling.default_test_points(domain.dim))
+    return problem.domain.test_grid()
 
 
 def derivative_count(problem) -> int:
@@ -89,7 +88,8 @@ def evaluate(problem, model, device, dtype, kind: str, rows: list[np.ndarray] | 
         u = Field(x, model(x))
         residual = problem.residual(x, u)
         derivatives = [_numpy(u.d(*[0] * k)) for k in range(1, count)] if problem.domain.dim == 1 else []
-        partials = {"u_" + "".join("xyz"[i] for i in key): _numpy(u.d(*key)) for key in sorted(u.requested) if key}
+        names = problem.domain.names
+        partials = {"u_" + "".join(names[i] for i in key): _numpy(u.d(*key)) for key in sorted(u.requested) if key}
     metrics = {"residual_rms": float(np.sqrt(np.mean(_numpy(residual) ** 2)))}
     u_np = _numpy(u.value)
     ref, ref_derivatives = (rows[0], rows[1:]) if rows is not None else (None, [])
@@ -98,6 +98,10 @@ def evaluate(problem, model, device, dtype, kind: str, rows: list[np.ndarray] | 
         metrics = {"rel_l2": _rel_l2(u_np, ref), "max_abs_error": float(np.abs(error).max()), **metrics}
         for name, approx, exact in zip(("rel_l2_du", "rel_l2_d2u"), derivatives, ref_derivatives):
             metrics[name] = _rel_l2(approx, exact)
+        time = problem.domain.time_dim
+        if time is not None:
+            final = np.isclose(x.detach().cpu().double().numpy()[:, time], problem.domain.bounds[time][1])
+            metrics["rel_l2_final_time"] = _rel_l2(u_np[final], ref[final])
     metrics["reference"] = kind
     return Evaluation(x.detach().double().cpu().numpy(), u_np, ref, _numpy(residual), metrics,
                       derivatives, ref_derivatives, partials)
@@ -176,6 +180,48 @@ def heatmaps_2d(problem, ev: Evaluation, activation: str) -> dict:
     ax.set_ylabel("y")
     error.tight_layout()
     return {"solution.png": solution, "error.png": error}
+
+
+def space_time_figures(problem, ev: Evaluation, activation: str) -> dict:
+    """1D space × time: ``solution.png`` (heatmaps of the PINN, the reference and the error over
+    (x, t)) and ``snapshots.png`` (u(x) at five times against the reference)."""
+    xs, ts = np.unique(ev.x[:, 0]), np.unique(ev.x[:, 1])
+    as_grid = lambda v: v.reshape(len(xs), len(ts)).T  # rows: times, so t runs up the picture
+    extent = (xs[0], xs[-1], ts[0], ts[-1])
+    label = ev.metrics["reference"].replace("_", " ")
+    title = figure_title(problem, activation, ev.metrics)
+    panels = [("PINN u(x, t)", ev.u)] + ([(f"reference ({label})", ev.reference)] if ev.reference is not None else [])
+    low, high = min(p.min() for _, p in panels), max(p.max() for _, p in panels)
+    solution, axes = plt.subplots(1, len(panels) + 1, figsize=(4.6 * (len(panels) + 1), 4.2), squeeze=False)
+    for ax, (name, values) in zip(axes[0], panels):
+        image = ax.imshow(as_grid(values), origin="lower", extent=extent, aspect="auto", cmap="RdBu_r",
+                          vmin=low, vmax=high)
+        ax.set_title(name)
+        solution.colorbar(image, ax=ax, shrink=0.85)
+    errors = np.abs(ev.u - ev.reference) if ev.reference is not None else np.abs(ev.residual)
+    image = axes[0][-1].imshow(np.log10(_for_log_axis(as_grid(errors))), origin="lower", extent=extent,
+                               aspect="auto", cmap="magma")
+    axes[0][-1].set_title("log10 |u − u_ref|" if ev.reference is not None else "log10 |PDE residual|")
+    solution.colorbar(image, ax=axes[0][-1], shrink=0.85)
+    for ax in axes[0]:
+        ax.set_xlabel("x")
+        ax.set_ylabel("t")
+    solution.suptitle(title, fontsize=10)
+    solution.tight_layout()
+    snapshots, axes = plt.subplots(1, 5, figsize=(17, 3.4), sharey=True)
+    for ax, index in zip(axes, np.linspace(0, len(ts) - 1, 5).round().astype(int)):
+        rows = ev.x[:, 1] == ts[index]
+        if ev.reference is not None:
+            ax.plot(xs, ev.reference[rows], color="black", lw=2.5, alpha=0.35, label=label)
+        ax.plot(xs, ev.u[rows], color="tab:blue", lw=1.2, label="PINN")
+        ax.set_title(f"t = {ts[index]:.3g}")
+        ax.set_xlabel("x")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("u(x, t)")
+    axes[0].legend(loc="best", fontsize=8)
+    snapshots.suptitle(title, fontsize=10)
+    snapshots.tight_layout()
+    return {"solution.png": solution, "snapshots.png": snapshots}
 
 
 def loss_figure(history, title: str, terms=None):

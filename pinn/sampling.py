@@ -1,7 +1,6 @@
 """Collocation points in a box: grid, uniform random and scrambled Sobol, plus boundary sides."""
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
@@ -49,21 +48,17 @@ def on_side(lower, upper, dim: int, value: float, n: int, method: str, seed: int
     return torch.cat([face[:, :dim], column, face[:, dim:]], dim=1)
 
 
-def test_grid(lower, upper, per_axis: int, dtype=torch.float64) -> torch.Tensor:
-    """A closed tensor grid with ``per_axis`` nodes along each axis (endpoints included)."""
-    axes = [torch.linspace(lo, hi, per_axis, dtype=dtype) for lo, hi in zip(lower, upper)]
+def test_grid(lower, upper, per_axis, dtype=torch.float64) -> torch.Tensor:
+    """A closed tensor grid with ``per_axis`` nodes along each axis (a number, or one per axis;
+    endpoints included), in "ij" order: the last axis varies fastest."""
+    counts = per_axis if isinstance(per_axis, (tuple, list)) else [per_axis] * len(lower)
+    axes = [torch.linspace(lo, hi, n, dtype=dtype) for lo, hi, n in zip(lower, upper, counts)]
     return torch.stack([m.reshape(-1) for m in torch.meshgrid(*axes, indexing="ij")], dim=1)
 
 
-def default_test_points(dim: int) -> int:
-    """Nodes per axis for error metrics: 1001 in 1D, a 201 x 201 grid in 2D (odd, so that the
-    centre of the box is a node, and so is every node of a finite-difference grid of 2^k + 1)."""
-    return 1001 if dim == 1 else 201 if dim == 2 else math.ceil(40000 ** (1 / dim))
-
-
-def describe(point) -> str:
-    """A point in words for messages: ``x = 0.5`` or ``(x, y) = (0.5, 1)``."""
+def describe(point, names="xyz") -> str:
+    """A point in words for messages: ``x = 0.5`` or ``(x, t) = (0.5, 1)``; ``names`` are the axes'."""
     values = point.tolist() if hasattr(point, "tolist") else list(point)
-    names = "xyz"[:len(values)]
+    names = tuple(names)[:len(values)]
     text = ", ".join(f"{v:.6g}" for v in values)
-    return f"{names} = {text}" if len(names) == 1 else f"({', '.join(names)}) = ({text})"
+    return f"{names[0]} = {text}" if len(names) == 1 else f"({', '.join(names)}) = ({text})"

@@ -251,7 +251,9 @@ def _draw(problem, evaluation, history, label: str, terms: list) -> dict:
         figures["penalty_alpha.png"] = contact.alpha_figure(history, f"{problem.title()} — {label}")
     obstacle = problem.has_constraints
     title = report.figure_title(problem, label, evaluation.metrics)
-    if problem.domain.dim == 1:
+    if problem.domain.time_dim is not None and problem.domain.dim == 2:
+        figures.update(report.space_time_figures(problem, evaluation, label))
+    elif problem.domain.dim == 1:
         figures["solution.png"] = (contact.figure_1d(problem, evaluation, title) if obstacle
                                    else report.solution_figure(problem, evaluation, label))
     elif problem.domain.dim == 2:

@@ -17,6 +17,13 @@ from __future__ import annotations
 
 import ast
 
+TIME = "t"  # the time coordinate's name: lap(u) sums over the others
+
+
+def spatial(coordinates) -> list[int]:
+    """The axes lap(u) sums over: every coordinate but time."""
+    return [i for i, c in enumerate(coordinates) if c != TIME]
+
 NUMBER = lambda value: ast.Constant(value=value)
 
 
@@ -110,8 +117,7 @@ def differentiate(node: ast.AST, axis: int, coordinates: tuple, derivative_names
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name, args = node.func.id, node.args
         if name == laplacian:
-            n = len(coordinates)
-            terms = [ast.Name(id="u_" + coordinates[j] * 2 + letter, ctx=ast.Load()) for j in range(n)]
+            terms = [ast.Name(id="u_" + coordinates[j] * 2 + letter, ctx=ast.Load()) for j in spatial(coordinates)]
             total = terms[0]
             for term in terms[1:]:
                 total = _add(total, term)

@@ -86,22 +86,16 @@ class Plan:
         return cls(order, {k: faa_di_bruno(k) for k in order}, max(len(k) for k in order))
 
 
-def jet(body: nn.Sequential, scale: Tensor, h: Tensor, plan: Plan) -> dict[Key, Tensor]:
+def jet(body: nn.Sequential, inputs: dict[Key, Tensor | None], plan: Plan) -> dict[Key, Tensor]:
     """Partial derivatives ∂^key N(x) for every key of ``plan``, shape (n, out) each.
 
-    ``h`` is the scaled input (x − center) / scale, so ∂h/∂x_i = 1 / scale_i; x itself is not
-    needed (the streams are exact functions of h, differentiable in the weights and in h).
+    ``inputs`` holds the streams of the body's input h(x) (the network's input map: h itself
+    under (), ∂^key h under each key of the plan; ``None`` marks a stream known to be zero, so its
+    terms are skipped rather than multiplied).
     """
     order = plan.keys
     layers = list(body)
-    # Streams of the input: h itself, a constant first derivative per coordinate, zero beyond.
-    # ``None`` marks a stream known to be zero, so its terms are skipped rather than multiplied.
-    eye = torch.diag(1 / scale)
-    streams: dict[Key, Tensor | None] = {k: None for k in order}
-    streams[()] = h
-    for i in range(h.shape[1]):
-        if (i,) in streams:
-            streams[(i,)] = eye[i:i + 1]
+    streams: dict[Key, Tensor | None] = {k: inputs.get(k) for k in order}
     for index in range(0, len(layers), 2):
         linear = layers[index]
         pre = {k: (linear(v) if k == () else None if v is None else v @ linear.weight.T)

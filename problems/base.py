@@ -1,13 +1,14 @@
-"""The ``Problem`` contract, box domains and boundary conditions.
+"""The ``Problem`` contract.
 
 A problem states a PDE  R[u](x) = 0  on a box Ω, with boundary conditions B[u] = g on faces of
 the box. The solver never looks inside a problem beyond this contract:
 
-* ``domain`` — a :class:`Box`;
+* ``domain`` — a :class:`pinn.domains.Domain` (a box, or a box times a time interval);
 * ``order`` — the highest derivative in the residual or the boundary conditions (drives the C^k
   check);
 * ``residual(x, u)`` — R[u] at interior points, from a :class:`pinn.diff.Field` ``u``;
-* ``boundary_conditions()`` — a list of :class:`BoundaryCondition`;
+* ``boundary_conditions()`` — a list of :class:`problems.conditions.BoundaryCondition` (initial
+  conditions too: conditions on the slice t = t₀ of a space–time domain);
 * ``constraints()`` — inequality constraints such as u >= ψ (empty for plain BVPs);
 * ``exact(x)`` — the exact solution when one is known (a torch function, so its derivatives are
   available by autograd), else ``None``; then ``reference()`` may supply a classical solution.
@@ -17,117 +18,20 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, ClassVar, Mapping, Sequence
+from typing import ClassVar, Mapping, Sequence
 
 import torch
 
 from pinn import sampling
 from pinn.diff import Field, FieldView
+from pinn.domains import Domain
 from pinn.network import HardDirichlet
 from pinn.params import Param
 
+from .conditions import BoundaryCondition, Dirichlet, Neumann, ValueFn, constant
+from .evolution_transform import seam_mismatches, space_time_transform
+
 Tensor = torch.Tensor
-ValueFn = Callable[[Tensor], Tensor]
-AXES = "xyz"
-
-
-def constant(value: float) -> ValueFn:
-    """Boundary data that is the same number everywhere, as a function of x."""
-    return lambda x: torch.full((x.shape[0], 1), float(value), dtype=x.dtype, device=x.device)
-
-
-@dataclass(frozen=True)
-class Side:
-    """The face {x : x_dim = value} of a box."""
-
-    dim: int
-    value: float
-
-    def __str__(self) -> str:
-        return f"{AXES[self.dim]} = {self.value:g}"
-
-
-@dataclass(frozen=True)
-class Box:
-    """The box [lower_0, upper_0] x ... x [lower_{d-1}, upper_{d-1}]."""
-
-    bounds: tuple[tuple[float, float], ...]
-
-    @property
-    def dim(self) -> int:
-        return len(self.bounds)
-
-    @property
-    def lower(self) -> list[float]:
-        return [lo for lo, _ in self.bounds]
-
-    @property
-    def upper(self) -> list[float]:
-        return [hi for _, hi in self.bounds]
-
-    def side(self, dim: int, end: str) -> Side:
-        lo, hi = self.bounds[dim]
-        return Side(dim, lo if end == "lower" else hi)
-
-
-def interval(lo: float, hi: float) -> Box:
-    return Box(((float(lo), float(hi)),))
-
-
-class BoundaryCondition(ABC):
-    """A condition B[u] = g on one face; ``residual`` returns B[u] - g at points of that face."""
-
-    order: int = 0
-
-    def __init__(self, side: Side, value: ValueFn):
-        self.side, self.value = side, value
-
-    @abstractmethod
-    def residual(self, x: Tensor, u: FieldView) -> Tensor: ...
-
-    def __str__(self) -> str:
-        return f"{type(self).__name__.lower()} at {self.side}"
-
-
-class Dirichlet(BoundaryCondition):
-    """u = g."""
-
-    def residual(self, x, u):
-        return u.value - self.value(x)
-
-
-class Neumann(BoundaryCondition):
-    """du/dx_dim = g (the derivative along the face's axis, not the outward normal)."""
-
-    order = 1
-
-    def residual(self, x, u):
-        return u.d(self.side.dim) - self.value(x)
-
-
-class Robin(BoundaryCondition):
-    """a u + b du/dx_dim = g."""
-
-    order = 1
-
-    def __init__(self, side: Side, value: ValueFn, a: float, b: float):
-        super().__init__(side, value)
-        self.a, self.b = float(a), float(b)
-
-    def residual(self, x, u):
-        return self.a * u.value + self.b * u.d(self.side.dim) - self.value(x)
-
-
-class Derivative(BoundaryCondition):
-    """d^order u / dx_dim^order = g (beams: u'' and u''' at free or supported ends)."""
-
-    def __init__(self, side: Side, value: ValueFn, order: int):
-        super().__init__(side, value)
-        self.order = int(order)
-
-    def residual(self, x, u):
-        return u.d(*([self.side.dim] * self.order)) - self.value(x)
-
 
 @dataclass(frozen=True)
 class LowerObstacle:
@@ -163,7 +67,7 @@ class Problem(ABC):
 
     @property
     @abstractmethod
-    def domain(self) -> Box: ...
+    def domain(self) -> Domain: ...
 
     @property
     @abstractmethod
@@ -213,8 +117,10 @@ class Problem(ABC):
         value, point = worst(r.detach().reshape(-1), x.detach())
         if not value <= 1e-6 * scale:
             found.append(f"problem.exact does not satisfy the equation: its residual reaches {value:.3g} at "
-                         f"{sampling.describe(point)} (largest of {x.shape[0]} probe points; the problem's scale is {scale:.3g})")
+                         f"{box.describe(point)} (largest of {x.shape[0]} probe points; the problem's scale is {scale:.3g})")
         for bc in self.conditions:
+            if getattr(bc, "exact_by_network", False):
+                continue
             points = sampling.on_side(box.lower, box.upper, bc.side.dim, bc.side.value, per_axis, "grid", 0,
                                       torch.float64, "cpu").requires_grad_(True)
             with torch.enable_grad():
@@ -222,8 +128,18 @@ class Problem(ABC):
             value, point = worst(mismatch, points.detach())
             if not value <= 1e-6 * scale:
                 found.append(f"problem.exact and the boundary condition {bc} disagree by {value:.3g} at "
-                             f"{sampling.describe(point)}: the data or the exact solution is wrong")
+                             f"{box.describe(point)}: the data or the exact solution is wrong")
         return found
+
+    def data_mismatches(self) -> list[str]:
+        """What the given data contradict, in words: the exact solution (:meth:`exact_mismatches`)
+        and initial data across periodic sides."""
+        return [*self.exact_mismatches(), *seam_mismatches(self)]
+
+    def periodic_axes(self) -> dict[int, tuple[float, float]]:
+        """Axis -> (lower, upper) for each periodic pair of sides (exact by the network's input map)."""
+        return {bc.side.dim: (bc.side.value, bc.upper.value) for bc in self.conditions
+                if getattr(bc, "exact_by_network", False)}
 
     def title(self) -> str:
         params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
@@ -232,7 +148,8 @@ class Problem(ABC):
 
     def hard_dirichlet(self) -> tuple[HardDirichlet, list[BoundaryCondition]] | None:
         """An output transform that satisfies Dirichlet data exactly, with the conditions it
-        covers; None when there is none (1D, and 2D boxes with data on every side).
+        covers; None when there is none (1D, 2D boxes with data on every side, and space–time
+        problems with u₀ given: :mod:`problems.evolution_transform`).
 
         With t = (x − a)/(b − a) and Dirichlet data at the ends E ⊂ {a, b},
 
@@ -242,6 +159,8 @@ class Problem(ABC):
         otherwise), and c normalising the factor's maximum to 1. Where an end also has u' = 0 and
         g is constant (a clamped end), p_e = 2: then u' = 0 holds exactly too.
         """
+        if self.domain.time_dim is not None:
+            return space_time_transform(self)
         if self.domain.dim == 2:
             return self._hard_dirichlet_box()
         if self.domain.dim != 1:

@@ -12,7 +12,9 @@ from scipy.optimize import brentq
 
 from pinn.params import Param, positive
 
-from .base import Derivative, Dirichlet, Neumann, Robin, constant, interval
+from pinn.domains import interval
+
+from .conditions import Derivative, Dirichlet, Neumann, Robin, constant
 from .ode import OrdinaryBVP
 
 PI = math.pi

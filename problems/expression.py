@@ -29,16 +29,18 @@ from functools import cached_property
 
 import torch
 
-from pinn import expr
+from pinn import expr, sampling
+from pinn.domains import Box, Domain, Side, SpaceTime
 from pinn.params import Param
 
-from .base import Box, Derivative, Dirichlet, Neumann, Problem, Robin, Side
+from .base import Problem
+from .conditions import Derivative, Dirichlet, Neumann, Periodic, Robin
 from .obstacle import ObstacleProblem
 from .ode import KnownDerivatives
 
 Tensor = torch.Tensor
 EXPRESSION = "expression"
-COORDINATES = ("x", "y")
+COORDINATES = ("x", "y", expr.TIME)
 WHOLE_BOUNDARY = "boundary"
 PROBE_SEED = 20260
 CONTACT_TOLERANCE = 1e-10  # exact − ψ below this (relative to max |ψ|) counts as contact
@@ -84,8 +86,11 @@ class ExpressionProblem(Problem):
         """``definition``: the validated problem section (:class:`pinn.config.ProblemConfig`)."""
         super().__init__(**params)
         self.definition = definition
-        self._domain = Box(tuple((float(lo), float(hi)) for lo, hi in definition.domain))
-        names = COORDINATES[:self._domain.dim]
+        self._domain = domain_of(definition.domain)
+        if definition.obstacle is not None and self._domain.time_dim is not None:
+            raise DefinitionError(("obstacle",), "an obstacle on a domain with time is not supported yet; "
+                                                 "obstacle problems are steady (remove t from the domain)")
+        names = self._domain.names
         data = lambda what: expr.Symbols(names, params, False, f"{what} is a function of "
                                                                f"{' and '.join(names)} only")
         self.equation = self._compile(("equation",), definition.equation,
@@ -95,29 +100,75 @@ class ExpressionProblem(Problem):
         self._obstacle = (self._compile(("obstacle",), definition.obstacle, data("the obstacle"))
                           if definition.obstacle is not None else None)
         # (index of the boundary entry, condition): one entry may give several (at: boundary)
-        self._sourced = [(i, bc) for i, spec in enumerate(definition.boundary)
+        self._sourced = [(("boundary", i), bc) for i, spec in enumerate(definition.boundary)
                          for bc in self._conditions_of(("boundary", i), spec, data("a boundary value"))]
+        self._sourced += self._initial_conditions(params)
         self._conditions = [bc for _, bc in self._sourced]
         self.notes = self._check_condition_count()
         self._check_finite()
 
+    def _initial_conditions(self, params) -> list:
+        """u(x, t₀) and u_t(x, t₀) from ``initial`` (a space–time domain needs it; a steady one refuses it)."""
+        given, start = self.definition.initial, self._domain.initial()
+        if start is None:
+            if given is not None:
+                raise DefinitionError(("initial",), "is only for a domain with time, e.g. domain: {x: [0, 1], "
+                                                    "t: [0, 1]} (remove it, or add t to the domain)")
+            return []
+        if not given:
+            raise DefinitionError(("initial",), "missing; a domain with time needs u at t = "
+                                                f"{start.value:g}, e.g. initial: [{{value: \"sin(pi*x)\"}}]")
+        space = tuple(self._domain.names[i] for i in self._domain.space_dims)
+        symbols = expr.Symbols(space, params, False, f"an initial value is a function of {' and '.join(space)} only")
+        made = []
+        for i, spec in enumerate(given):
+            value = self._compile(("initial", i, "value"), spec.value, symbols)
+            data = lambda x, value=value: value.at(x)
+            made.append((("initial", i), Dirichlet(start, data) if spec.derivative == 0
+                         else Derivative(start, data, order=1)))
+        return made
+
     def _check_condition_count(self) -> list[str]:
-        """As many conditions on the sides normal to each axis as the equation's order in it:
-        k in all in 1D; k/2 on each side in 2D (one per side for a Laplacian), k in all for an
-        odd k. Too few: a DefinitionError, since the solution is not determined and a PINN would
-        train to one of many. Too many: an error in 1D (they contradict or repeat each other), a
-        note in 2D (where the overlap may be intended). Returns the notes."""
-        notes, names = [], COORDINATES[:self._domain.dim]
-        for axis, (lo, hi) in enumerate(self._domain.bounds):
-            order = max((key.count(axis) for key in self.equation.derivatives), default=0)
-            on = {value: [f"boundary[{i}] ({bc})" for i, bc in self._sourced
-                          if bc.side.dim == axis and bc.side.value == value] for value in (lo, hi)}
+        """As many conditions on the sides normal to each spatial axis as the equation's order in
+        it: k in all in 1D (a periodic pair counts as k); k/2 on each side in 2D (one per side for
+        a Laplacian), k in all for an odd k; and as many initial conditions as the order in time.
+        Too few: a DefinitionError, since the solution is not determined and a PINN would train to
+        one of many. Too many: an error in 1D (they contradict or repeat each other), a note in 2D
+        (where the overlap may be intended). Returns the notes."""
+        notes, domain = [], self._domain
+        names, space = domain.names, domain.space_dims
+        order_in = lambda axis: max((key.count(axis) for key in self.equation.derivatives), default=0)
+        label = lambda path, bc: f"{path[0]}[{path[1]}] ({bc})"
+        if domain.time_dim is not None:
+            wanted = order_in(domain.time_dim)
+            given = [label(path, bc) for path, bc in self._sourced if path[0] == "initial"]
+            if len(given) != wanted or wanted == 0:
+                need = {0: "u_t or u_tt (an equation with t but no time derivative is not an evolution problem)",
+                        1: "one: {value: ...}", 2: "two: {value: ...} and {value: ..., derivative: 1}"}
+                raise DefinitionError(("initial",), f"the equation has order {wanted} in t, so it needs "
+                                                    f"{need.get(wanted, wanted)} initial condition(s); "
+                                                    f"{len(given)} given: {', '.join(given) or 'none'}")
+        for axis in space:
+            lo, hi = domain.bounds[axis]
+            order = order_in(axis)
+            periodic = [label(path, bc) for path, bc in self._sourced if isinstance(bc, Periodic) and bc.side.dim == axis]
+            on = {value: [label(path, bc) for path, bc in self._sourced if path[0] == "boundary"
+                          and not isinstance(bc, Periodic) and bc.side.dim == axis and bc.side.value == value]
+                  for value in (lo, hi)}
+            if periodic:
+                if on[lo] or on[hi] or len(periodic) > 1:
+                    raise DefinitionError(("boundary",), f"{periodic[0]} closes the axis {names[axis]}; no other "
+                                                         f"condition belongs on its sides "
+                                                         f"({', '.join(on[lo] + on[hi] + periodic[1:])})")
+                continue
             given = on[lo] + on[hi]
             listed = ", ".join(given) or "none"
-            if self._domain.dim == 1:
+            if len(space) == 1:
                 if len(given) != order:
-                    raise DefinitionError(("boundary",), f"the equation has order {order}, so it needs {order} "
-                                                         f"boundary condition(s); {len(given)} given: {listed}")
+                    raise DefinitionError(("boundary",), f"the equation has order {order}"
+                                                         f"{'' if domain.dim == 1 else ' in ' + names[axis]}, so it "
+                                                         f"needs {order} boundary condition(s); {len(given)} given: "
+                                                         f"{listed}")
                 continue
             wanted = {lo: order // 2, hi: order // 2} if order % 2 == 0 else None
             for value, entries in on.items():
@@ -143,8 +194,8 @@ class ExpressionProblem(Problem):
             raise _from_expression(path, e) from None
 
     def _sides(self, path: tuple, at: str) -> list[Side]:
-        box, names = self._domain, COORDINATES[:self._domain.dim]
-        sides = [box.side(dim, end) for dim in range(box.dim) for end in ("lower", "upper")]
+        box, names = self._domain, self._domain.names
+        sides = box.sides()
         listed = ", ".join([str(s) for s in sides] + [WHOLE_BOUNDARY])
         if at.strip() == WHOLE_BOUNDARY:
             return sides
@@ -153,6 +204,10 @@ class ExpressionProblem(Problem):
             raise DefinitionError(path + ("at",), f"got {at!r}; expected a side of the domain: {listed}")
         value = self._compile(path + ("at",), match.group(2), expr.Symbols((), self.params)).value()
         dim = names.index(match.group(1))
+        if dim == box.time_dim:
+            raise DefinitionError(path + ("at",), f"got {at!r}; data at t = {box.bounds[dim][0]:g} go in initial "
+                                                  f"(and nothing is prescribed at t = {box.bounds[dim][1]:g}); "
+                                                  f"expected a side of the domain: {listed}")
         for side in sides:
             if side.dim == dim and abs(side.value - value) <= 1e-12 * (1 + abs(value)):
                 return [side]
@@ -160,6 +215,8 @@ class ExpressionProblem(Problem):
                                               f"the domain: {listed}")
 
     def _conditions_of(self, path: tuple, spec, symbols) -> list:
+        if spec.type == "periodic":
+            return [self._periodic(path, spec.at)]
         value = self._compile(path + ("value",), spec.value, symbols)
         data = lambda x, value=value: value.at(x)
         made = []
@@ -174,17 +231,28 @@ class ExpressionProblem(Problem):
                 made.append(Derivative(side, data, spec.order))
         return made
 
+    def _periodic(self, path: tuple, at: str) -> Periodic:
+        domain = self._domain
+        axes = [domain.names[i] for i in domain.space_dims]
+        if at.strip() not in axes:
+            raise DefinitionError(path + ("at",), f"got {at!r}; a periodic condition names an axis, and closes "
+                                                  f"both its sides: expected one of {', '.join(axes)}")
+        dim = domain.names.index(at.strip())
+        return Periodic(domain.side(dim, "lower"), domain.side(dim, "upper"))
+
     def _check_finite(self):
         """Data expressions must be finite on the closed domain (log(x) at x = 0 is not)."""
-        from pinn.sampling import test_grid
         box = self._domain
-        grid = test_grid(box.lower, box.upper, 257 if box.dim == 1 else 33)
+        grid = sampling.test_grid(box.lower, box.upper, 257 if box.dim == 1 else 33)
         for key, fn in (("exact", self._exact), ("obstacle", self._obstacle)):
             if fn is not None:
                 self._require_finite((key,), fn.at(grid), grid, getattr(self.definition, key))
-        for i, bc in self._sourced:
+        for (key, i), bc in self._sourced:
+            if isinstance(bc, Periodic):
+                continue
             points = grid[torch.isclose(grid[:, bc.side.dim], torch.tensor(bc.side.value, dtype=grid.dtype))]
-            self._require_finite(("boundary", i, "value"), bc.value(points), points, self.definition.boundary[i].value)
+            source = getattr(self.definition, key)[i].value
+            self._require_finite((key, i, "value"), bc.value(points), points, source)
 
     @staticmethod
     def _require_finite(path, values: Tensor, points: Tensor, source):
@@ -196,7 +264,7 @@ class ExpressionProblem(Problem):
 
     # ---------------------------------------------------------------- the Problem contract
     @property
-    def domain(self) -> Box:
+    def domain(self) -> Domain:
         return self._domain
 
     @property
@@ -309,6 +377,15 @@ class ExpressionObstacle(ExpressionProblem, ObstacleProblem):
         x = torch.linspace(lo, hi, 100_001, dtype=torch.float64)[:, None]
         contact = self.exact_contact(x).nonzero()
         return None if len(contact) == 0 else (float(x[contact[0, 0], 0]), float(x[contact[-1, 0], 0]))
+
+
+def domain_of(given) -> Domain:
+    """The domain of ``problem.domain``: a mapping by axis name (with ``t``: space × time), or
+    the list form (x, then y)."""
+    if not isinstance(given, dict):
+        return Box(tuple((float(lo), float(hi)) for lo, hi in given))
+    space = Box(tuple(given[n] for n in given if n != expr.TIME), tuple(n for n in given if n != expr.TIME))
+    return SpaceTime(space, given[expr.TIME]) if expr.TIME in given else space
 
 
 def build(definition, params) -> ExpressionProblem:

@@ -15,7 +15,10 @@ from abc import abstractmethod
 
 import torch
 
-from .base import Box, Dirichlet, LowerObstacle, Problem, constant, interval
+from pinn.domains import Box, interval
+
+from .base import LowerObstacle, Problem
+from .conditions import Dirichlet, constant
 
 Tensor = torch.Tensor
 

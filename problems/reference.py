@@ -20,7 +20,8 @@ from .ode import KnownDerivatives
 SOLVE_BVP_TOL = 1e-8         # relative residual of the collocation solution (the issue asks <= 1e-8)
 SOLVE_BVP_MAX_NODES = 200_000
 FD_ACTIVE_SET = "fd-active-set"
-KINDS = ("auto", "exact", "solve_bvp", FD_ACTIVE_SET, "none")
+OWN = ("cole-hopf", "etdrk4")  # references a problem computes itself (problems.evolution)
+KINDS = ("auto", "exact", "solve_bvp", FD_ACTIVE_SET, *OWN, "none")
 
 
 class ReferenceError(PinnError):
@@ -74,9 +75,13 @@ def solve_bvp_derivatives(problem, x: torch.Tensor, count: int) -> list[np.ndarr
 
 def resolve_kind(problem, kind: str) -> str:
     """What ``reference: auto`` means for this problem, or an error for an impossible choice."""
+    own = getattr(problem, "reference_name", None)
     if kind == "auto":
         classical = "solve_bvp" if problem.ode_ready else FD_ACTIVE_SET if problem.active_set_ready else "none"
-        return "exact" if problem.has_exact else classical
+        return "exact" if problem.has_exact else own or classical
+    if kind in OWN and kind != own:
+        raise ConfigError(f"problem.reference: got {kind!r}, which is {problem.title()}'s reference only if it "
+                          f"is its own" + (f" ({own})" if own else "") + "; expected auto, exact or none")
     if kind == FD_ACTIVE_SET and not problem.active_set_ready:
         raise ConfigError(f"problem.reference: got '{FD_ACTIVE_SET}', but {problem.title()} is not an obstacle "
                           f"problem -Δu - f with Dirichlet data on the whole boundary; expected exact, "
@@ -99,4 +104,6 @@ def reference_derivatives(problem, kind: str, x: torch.Tensor, count: int) -> li
         return solve_bvp_derivatives(problem, x, count)
     if kind == FD_ACTIVE_SET:
         return [active_set.reference(problem, x)]
+    if kind in OWN:
+        return [problem.reference_values(x.detach().to(torch.float64).cpu().numpy())]
     return None

@@ -126,7 +126,7 @@ def losses(name, overrides=None):
 
 
 @pytest.mark.parametrize("name", ["poisson1d", "robin1d", "beam1d_cantilever", "expression_poisson2d",
-                                  "layer1d_eps0.1"])
+                                  "layer1d_eps0.1", "burgers1d", "wave1d", "allen_cahn1d"])
 def test_training_loss_and_gradient_identical_on_both_paths(name):
     model, (nested, fast) = losses(name)
     assert fast._body_jet is not None and nested._body_jet is None

@@ -1,0 +1,44 @@
+"""What the scripts that train shipped configs over seeds share (obstacle.py, evolution.py): their
+arguments (config names, --seeds, --steps-scale) and the runs themselves, each in a temporary
+folder with the progress display off."""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pinn import load, solve  # noqa: E402
+from pinn.config import scale_steps  # noqa: E402
+from pinn.progress import Progress  # noqa: E402
+
+
+def arguments(description: str, names, seeds: str, argv=None) -> argparse.Namespace:
+    """``names`` (a subset of ``names``, default all), ``seeds`` (a list of ints), ``steps_scale``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("names", nargs="*", metavar="config", help=f"any of {', '.join(names)} (default all)")
+    parser.add_argument("--seeds", default=seeds, help=f"comma-separated seeds (default {seeds})")
+    parser.add_argument("--steps-scale", type=float, default=1.0, help="shorter schedules (a smoke run)")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.names) - set(names))
+    if unknown:
+        parser.error(f"unknown config {', '.join(unknown)}; expected any of {', '.join(names)}")
+    args.names = args.names or list(names)
+    args.seeds = [int(s) for s in args.seeds.split(",")]
+    return args
+
+
+def runs(args):
+    """(name, seed, metrics, group) for each config of ``args`` and each seed, trained in turn;
+    ``group`` is every seed's metrics of that config after its last seed (for a summary row),
+    else None."""
+    with tempfile.TemporaryDirectory() as out:
+        for name in args.names:
+            group = []
+            for seed in args.seeds:
+                cfg = scale_steps(load(ROOT / "configs" / f"{name}.yaml", {"training.seed": seed}), args.steps_scale)
+                group.append(solve(cfg, out_dir=Path(out) / f"{name}-{seed}", progress=Progress(enabled=False)).metrics)
+                yield name, seed, group[-1], group if len(group) == len(args.seeds) else None

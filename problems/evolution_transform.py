@@ -1,0 +1,147 @@
+"""Exact initial and boundary data for space–time problems, and periodic sides.
+
+On a space–time domain (x in [a, b], t in [t₀, t₁], s = (t − t₀)/(t₁ − t₀)) with initial data
+u(x, t₀) = u₀(x), optionally u_t(x, t₀) = v₀(x), and Dirichlet data g_a(t), g_b(t) at the ends
+E ⊂ {a, b}, the network represents
+
+    u = A(x, t) + s^p · D(x) · N(x, t),
+
+    A = u₀(x) + (t − t₀) v₀(x) + ℓ(x, t) − ℓ(x, t₀) − (t − t₀) ℓ_t(x, t₀),
+
+with p the number of initial conditions (1, or 2 with a rate), ℓ the linear interpolant in x of
+the end data (constant with one end, absent with none), and D the 1D distance factor of
+:meth:`problems.base.Problem.hard_dirichlet` (1 without Dirichlet ends). Then u(x, t₀) = u₀,
+u_t(x, t₀) = v₀ and, where the data are compatible (u₀(a) = g_a(t₀), v₀(a) = g_a'(t₀)),
+u(a, t) = g_a(t) for every weight vector. Incompatible data get no transform: the conditions stay
+as loss terms, and the problem's notes say why.
+
+A periodic pair of sides is exact through the network's input map (Fourier features in that
+coordinate, :mod:`pinn.network`), so :class:`problems.conditions.Periodic` is never a loss term.
+"""
+from __future__ import annotations
+
+import torch
+
+from pinn.network import HardDirichlet
+
+from .conditions import BoundaryCondition, Derivative, Dirichlet
+
+COMPATIBLE = 1e-9  # |u₀(a) − g_a(t₀)| above this (relative) leaves the data as loss terms
+
+
+def initial_conditions(problem) -> tuple[BoundaryCondition | None, BoundaryCondition | None]:
+    """(u(x, t₀) = u₀, u_t(x, t₀) = v₀) among the problem's conditions; None where not given."""
+    start = problem.domain.initial()
+    on = [bc for bc in problem.conditions if bc.side == start]
+    value = next((bc for bc in on if isinstance(bc, Dirichlet)), None)
+    rate = next((bc for bc in on if isinstance(bc, Derivative) and bc.order == 1), None)
+    return value, rate
+
+
+def space_time_transform(problem):
+    """(HardDirichlet, covered conditions) for a 1D-space problem with u₀ given, else None
+    (module docstring)."""
+    domain = problem.domain
+    if len(domain.space_dims) != 1:
+        return None
+    value, rate = initial_conditions(problem)
+    if value is None:
+        return None
+    (a, b), (t0, t1) = domain.bounds
+    ends = {bc.side.value: bc for bc in problem.conditions if isinstance(bc, Dirichlet) and bc.side.dim == 0}
+    if not _compatible(value, rate, ends, t0):
+        return None
+    length, duration, power = b - a, t1 - t0, 1 + (rate is not None)
+    zero = lambda p: torch.zeros_like(p[:, :1])
+    u0 = lambda p: value.value(p)
+    v0 = (lambda p: rate.value(p)) if rate is not None else zero
+
+    def at_time(p, t):
+        return torch.cat([p[:, :1], torch.full_like(p[:, :1], t)], dim=1)
+
+    def ends_interpolant(p):
+        if not ends:
+            return zero(p)
+        data = {end: bc.value(torch.cat([torch.full_like(p[:, :1], end), p[:, 1:]], dim=1))
+                for end, bc in ends.items()}
+        if len(data) == 1:
+            return next(iter(data.values()))
+        return data[a] + (data[b] - data[a]) * (p[:, :1] - a) / length
+
+    rates = {end: _rate(bc, end, t0) for end, bc in ends.items()} if rate is not None else {}
+
+    def slope(p):  # ℓ_t(x, t₀): the interpolant of the ends' rates g'(t₀), linear in x
+        if len(rates) < 2:
+            return torch.full_like(p[:, :1], next(iter(rates.values()), 0.0))
+        return rates[a] + (rates[b] - rates[a]) * (p[:, :1] - a) / length
+
+    def lift(p):
+        elapsed = p[:, 1:] - t0
+        start = at_time(p, t0)
+        correction = ends_interpolant(p) - ends_interpolant(start) - elapsed * slope(p)
+        return u0(start) + elapsed * v0(start) + correction
+
+    p_a, p_b = int(a in ends), int(b in ends)
+    peak = (p_a / (p_a + p_b)) ** p_a * (p_b / (p_a + p_b)) ** p_b if ends else 1.0
+
+    def distance(p):
+        x, s = p[:, :1], (p[:, 1:] - t0) / duration
+        return s ** power * ((x - a) / length) ** p_a * ((b - x) / length) ** p_b / peak
+
+    covered = [value, *([rate] if rate is not None else []), *ends.values()]
+    return HardDirichlet(lift, distance), covered
+
+
+def _rate(bc, end: float, t0: float) -> float:
+    """g'(t₀) of the data of an end, by autograd (0 for data constant in time)."""
+    point = torch.tensor([[end, t0]], dtype=torch.float64, requires_grad=True)
+    with torch.enable_grad():
+        data = bc.value(point)
+        if not data.requires_grad:
+            return 0.0
+        (g,) = torch.autograd.grad(data.sum(), point, allow_unused=True)
+    return 0.0 if g is None else float(g[0, 1])
+
+
+def _compatible(value, rate, ends, t0) -> bool:
+    """Whether u₀ (and v₀) agree with the end data at t₀ (else an exact transform cannot hold both)."""
+    for end, bc in ends.items():
+        point = torch.tensor([[end, t0]], dtype=torch.float64)
+        data = float(bc.value(point))
+        mismatch = abs(float(value.value(point)) - data)
+        if rate is not None:
+            mismatch = max(mismatch, abs(float(rate.value(point)) - _rate(bc, end, t0)))
+        if mismatch > COMPATIBLE * (1 + abs(data)):
+            return False
+    return True
+
+
+def seam_mismatches(problem) -> list[str]:
+    """Where initial data disagree across a periodic pair of sides, in words. A value that
+    differs cannot be held by a periodic network with u₀ exact (the run would be wrong); a
+    derivative that jumps is kept at all times by u = u₀ + t·N, where the PDE would smooth it
+    within a thin layer: said, so that a user knows where the error sits."""
+    found = []
+    for axis, (lower, upper) in problem.periodic_axes().items():
+        for bc in initial_conditions(problem):
+            if bc is None:
+                continue
+            t0 = problem.domain.initial().value
+            ends = torch.tensor([[lower, t0], [upper, t0]], dtype=torch.float64, requires_grad=True)
+            with torch.enable_grad():
+                values = bc.value(ends)
+                derivative = (torch.autograd.grad(values.sum(), ends, allow_unused=True)[0]
+                              if values.requires_grad else None)
+            values = values.detach()
+            jump = float(values[0] - values[1])
+            what = "u(x, t0)" if isinstance(bc, Dirichlet) else "u_t(x, t0)"
+            if abs(jump) > COMPATIBLE * (1 + float(values.abs().max())):
+                found.append(f"problem: the initial data {what} differ across the periodic sides {bc.side} and "
+                             f"{problem.domain.side(axis, 'upper')} ({float(values[0]):.6g} and "
+                             f"{float(values[1]):.6g}); a periodic solution cannot take them")
+            elif derivative is not None and abs(float(derivative[0, axis] - derivative[1, axis])) > 1e-6:
+                found.append(f"problem: the derivative of the initial data {what} jumps by "
+                             f"{float(derivative[0, axis] - derivative[1, axis]):.6g} across the periodic "
+                             f"sides; the exact initial condition keeps that kink at all times, where the "
+                             f"equation would smooth it in a thin layer at the sides")
+    return found
