@@ -181,6 +181,10 @@ class WeightsConfig:
     residual: float = option(1.0, number(at_least=0), "weight of the mean squared PDE residual")
     boundary: float = option(100.0, number(at_least=0), "weight of the boundary-condition terms")
     constraint: float = option(1.0, number(at_least=0), "weight of inequality-constraint terms")
+    causal: float | None = option(None, number(greater_than=0),
+                                  "evolution problems: causal weighting of the residual in time, exp(-causal "
+                                  "* the loss at earlier times) on 32 time slabs (Wang et al. 2024); off "
+                                  "unless given")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,15 @@
 For an obstacle problem the residual term is replaced by the terms of the configured
 :class:`~pinn.constraints.Formulation` (r, u − ψ and a barrier penalty φ combined).
 
+With ``weights.causal = ε`` (evolution problems) the residual term respects causality (Wang,
+Sankaran & Perdikaris 2024): the interior points are split into M = 32 slabs in time, L_k the mean
+square residual on slab k, and
+
+    L_r = (1/M) Σ_k w_k L_k,   w_k = exp(−ε Σ_{j<k} L_j),
+
+so a slab counts fully only once the earlier ones are solved. The weights are not detached: L_r
+is then one smooth function of the weights, which a quasi-Newton line search needs.
+
 Interior and boundary points form one batch evaluated by one forward pass; a
 :class:`~pinn.diff.Field` over that batch computes each derivative once, and the residual and the
 boundary terms read their rows of it. Dirichlet data enforced by the network's output transform
@@ -32,6 +41,7 @@ from . import sampling, taylor
 from .diff import ConstantField, Field, TransformedField
 
 Tensor = torch.Tensor
+CAUSAL_SLABS = 32
 
 
 @dataclass
@@ -75,6 +85,7 @@ class PinnLoss:
         self._body_jet = None  # x -> {key: ∂^key N(x)}, set by prepare() on the Taylor path
         self.weights = {"residual": weights.residual, "boundary": weights.boundary,
                         "constraint": weights.constraint, "complementarity": weights.residual}
+        self.causal = weights.causal
 
     def _interior(self, x: Tensor, u) -> dict[str, Tensor]:
         """Pointwise interior residuals by term: the PDE's, or the constraint formulation's."""
@@ -83,6 +94,19 @@ class PinnLoss:
             return {"residual": r}
         obstacle, = self.problem.constraints()
         return self.formulation.pointwise(r, obstacle.gap(x, u.value))
+
+    def _mean_square(self, x: Tensor, r: Tensor) -> Tensor:
+        """mean r², or with causal weighting the slab-weighted mean (module docstring)."""
+        if not self.causal:
+            return r.square().mean()
+        time = self.problem.domain.time_dim
+        (t0, t1) = self.problem.domain.bounds[time]
+        slab = ((x[:, time].detach() - t0) / (t1 - t0) * CAUSAL_SLABS).long().clamp(0, CAUSAL_SLABS - 1)
+        sums = torch.zeros(CAUSAL_SLABS, dtype=r.dtype, device=r.device).index_add(0, slab, r.reshape(-1).square())
+        counts = torch.bincount(slab, minlength=CAUSAL_SLABS).clamp_min(1).to(r.dtype)
+        slabs = sums / counts
+        earlier = torch.cumsum(slabs, 0) - slabs
+        return (torch.exp(-self.causal * earlier) * slabs).mean()
 
     def resample(self, model, candidates: int, seed: int):
         """RAD: redraw the interior points from ``candidates`` uniform ones, p ∝ |R|/mean|R| + 1."""
@@ -169,7 +193,8 @@ class PinnLoss:
         x = self.batch.x
         u, network = self._fields(model, x)
         interior = self.batch.interior
-        terms = {name: r.square().mean() for name, r in self._interior(x[interior], u.restrict(interior)).items()}
+        terms = {name: self._mean_square(x[interior], r) for name, r in
+                 self._interior(x[interior], u.restrict(interior)).items()}
         if self.batch.boundary:
             squares = [bc.residual(x[rows], u.restrict(rows)).square() for bc, rows in self.batch.boundary]
             terms["boundary"] = torch.cat(squares).mean()

@@ -78,6 +78,9 @@ def prepare(cfg: RunConfig, force: bool = False):
     if points.sampler == sampling.ADAPTIVE and points.candidates < points.interior:
         raise ConfigError(f"training.points.candidates: got {points.candidates}; expected at least "
                           f"training.points.interior ({points.interior}) for sampler: adaptive")
+    if cfg.training.weights.causal is not None and problem.domain.time_dim is None:
+        raise ConfigError(f"training.weights.causal: got {cfg.training.weights.causal:g}; causal weighting is for "
+                          f"problems with a time axis, and {problem.title()} has none (remove it)")
     make_activation = activations.factory(cfg.network.activation.name, cfg.network.activation.params)
     warning = smoothness.require(make_activation(), problem.order, f"{activation_label(cfg)!r}", force=force)
     return problem, make_activation, [warning] if warning else []

@@ -24,6 +24,7 @@ def spatial(coordinates) -> list[int]:
     """The axes lap(u) sums over: every coordinate but time."""
     return [i for i, c in enumerate(coordinates) if c != TIME]
 
+
 NUMBER = lambda value: ast.Constant(value=value)
 
 

@@ -33,6 +33,7 @@ from .evolution_transform import seam_mismatches, space_time_transform
 
 Tensor = torch.Tensor
 
+
 @dataclass(frozen=True)
 class LowerObstacle:
     """The constraint u >= ψ(x) in the whole domain (an obstacle problem's)."""

@@ -159,3 +159,23 @@ def test_periodic_problem_trains_without_side_terms():
     assert plan.soft_conditions == [] and plan.loss.batch.boundary == []
     assert plan.model.inputs.width == 1 + 2 * 8  # t, and 8 cosines and sines of x (the default K)
     assert math.isfinite(float(plan.loss(plan.model).total))
+
+
+def test_causal_weighting_weighs_each_time_slab_by_the_loss_before_it():
+    source = expression(equation="u_t - u_xx", initial=[{"value": "sin(pi*x)"}], boundary=ENDS)
+    source["training"]["weights"] = {"causal": 10.0}
+    plan = validate(config.parse(source))
+    x = plan.loss.batch.x[plan.loss.batch.interior]
+    with torch.enable_grad():
+        u = Field(plan.loss.batch.x, plan.model(plan.loss.batch.x))
+        r = plan.problem.residual(x, u.restrict(plan.loss.batch.interior)).detach().reshape(-1)
+    slab = torch.clamp((x[:, 1].detach() * 32).long(), max=31)
+    means = torch.stack([r[slab == k].square().mean() for k in range(32)])
+    before = torch.cat([torch.zeros(1, dtype=means.dtype), torch.cumsum(means, 0)[:-1]])
+    expected = (torch.exp(-10.0 * before) * means).mean()
+    assert torch.allclose(plan.loss(plan.model).terms["residual"].detach(), expected, rtol=1e-12)
+    steady = expression(equation="u_xx", boundary=ENDS)
+    steady["problem"]["domain"] = [[0, 1]]
+    steady["training"]["weights"] = {"causal": 1.0}
+    with pytest.raises(ConfigError, match="time axis"):
+        validate(config.parse(steady))
