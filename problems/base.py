@@ -29,7 +29,7 @@ from pinn.network import HardDirichlet
 from pinn.params import Param
 
 from .conditions import BoundaryCondition, Dirichlet, Neumann, ValueFn, constant
-from .evolution_transform import seam_mismatches, space_time_transform
+from .evolution_transform import initial_data_mismatches, space_time_transform
 
 Tensor = torch.Tensor
 
@@ -133,9 +133,9 @@ class Problem(ABC):
         return found
 
     def data_mismatches(self) -> list[str]:
-        """What the given data contradict, in words: the exact solution (:meth:`exact_mismatches`)
-        and initial data across periodic sides."""
-        return [*self.exact_mismatches(), *seam_mismatches(self)]
+        """What the given data contradict, in words: the exact solution (:meth:`exact_mismatches`),
+        initial data against the ends at t₀ and across periodic sides."""
+        return [*self.exact_mismatches(), *initial_data_mismatches(self)]
 
     def periodic_axes(self) -> dict[int, tuple[float, float]]:
         """Axis -> (lower, upper) for each periodic pair of sides (exact by the network's input map)."""

@@ -13,7 +13,7 @@ the end data (constant with one end, absent with none), and D the 1D distance fa
 :meth:`problems.base.Problem.hard_dirichlet` (1 without Dirichlet ends). Then u(x, t₀) = u₀,
 u_t(x, t₀) = v₀ and, where the data are compatible (u₀(a) = g_a(t₀), v₀(a) = g_a'(t₀)),
 u(a, t) = g_a(t) for every weight vector. Incompatible data get no transform: the conditions stay
-as loss terms, and the problem's notes say why.
+as loss terms, and :func:`initial_data_mismatches` says why before training.
 
 A periodic pair of sides is exact through the network's input map (Fourier features in that
 coordinate, :mod:`pinn.network`), so :class:`problems.conditions.Periodic` is never a loss term.
@@ -116,12 +116,22 @@ def _compatible(value, rate, ends, t0) -> bool:
     return True
 
 
-def seam_mismatches(problem) -> list[str]:
-    """Where initial data disagree across a periodic pair of sides, in words. A value that
-    differs cannot be held by a periodic network with u₀ exact (the run would be wrong); a
+def initial_data_mismatches(problem) -> list[str]:
+    """Where initial data disagree with the Dirichlet ends at t₀ (then no exact transform: they
+    stay loss terms) or across a periodic pair of sides, in words. A value that differs across
+    periodic sides cannot be held by a periodic network with u₀ exact (the run would be wrong); a
     derivative that jumps is kept at all times by u = u₀ + t·N, where the PDE would smooth it
     within a thin layer: said, so that a user knows where the error sits."""
     found = []
+    value, rate = initial_conditions(problem) if problem.domain.time_dim is not None else (None, None)
+    if value is not None and len(problem.domain.space_dims) == 1:
+        t0 = problem.domain.initial().value
+        ends = {bc.side.value: bc for bc in problem.conditions if isinstance(bc, Dirichlet) and bc.side.dim == 0}
+        for end, bc in ends.items():
+            if not _compatible(value, rate, {end: bc}, t0):
+                found.append(f"problem: the initial data and the boundary condition {bc} disagree at "
+                             f"{problem.domain.describe([end, t0])}; they cannot both hold exactly there, so "
+                             f"both are trained as loss terms (and the solution jumps at that corner)")
     for axis, (lower, upper) in problem.periodic_axes().items():
         for bc in initial_conditions(problem):
             if bc is None:
@@ -136,8 +146,9 @@ def seam_mismatches(problem) -> list[str]:
             jump = float(values[0] - values[1])
             what = "u(x, t0)" if isinstance(bc, Dirichlet) else "u_t(x, t0)"
             if abs(jump) > COMPATIBLE * (1 + float(values.abs().max())):
-                found.append(f"problem: the initial data {what} differ across the periodic sides {bc.side} and "
-                             f"{problem.domain.side(axis, 'upper')} ({float(values[0]):.6g} and "
+                found.append(f"problem: the initial data {what} differ across the periodic sides "
+                             f"{problem.domain.side(axis, 'lower')} and {problem.domain.side(axis, 'upper')} "
+                             f"({float(values[0]):.6g} and "
                              f"{float(values[1]):.6g}); a periodic solution cannot take them")
             elif derivative is not None and abs(float(derivative[0, axis] - derivative[1, axis])) > 1e-6:
                 found.append(f"problem: the derivative of the initial data {what} jumps by "

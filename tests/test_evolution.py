@@ -95,6 +95,8 @@ def test_incompatible_initial_and_boundary_data_stay_loss_terms():
                                                   {"at": "x = 1", "type": "dirichlet", "value": 0}]}}
     problem = problems.build_from(config.parse(source).problem)
     assert problem.hard_dirichlet() is None
+    said = problem.data_mismatches()
+    assert len(said) == 2 and "disagree at (x, t) = (0, 0)" in said[0] and "(x, t) = (1, 0)" in said[1]
 
 
 def test_fourier_input_map_streams_match_autograd():
