@@ -35,8 +35,7 @@ def domain_box(ctx, path, value):
     if isinstance(value, dict):
         names = list(value)
         wanted = [n for n in (*SPACE_AXES, expr.TIME) if n in value]
-        if not names or "x" not in value or names != wanted or len(names) != len(set(names)) \
-                or any(n not in (*SPACE_AXES, expr.TIME) for n in names):
+        if "x" not in value or names != wanted:
             ctx.expect(path, value, "x, optionally y, optionally t, in that order, e.g. {x: [-1, 1], t: [0, 1]}")
         return {name: _bounds(ctx, path + (name,), value[name], "[lo, hi], e.g. [0, 1]") for name in names}
     example = "one [lo, hi] per coordinate, e.g. [[0, 1]] or [[-2, 2], [-2, 2]], or {x: [-1, 1], t: [0, 1]}"

@@ -22,7 +22,6 @@ from typing import ClassVar, Mapping, Sequence
 
 import torch
 
-from pinn import sampling
 from pinn.diff import Field, FieldView
 from pinn.domains import Domain
 from pinn.network import HardDirichlet
@@ -122,8 +121,7 @@ class Problem(ABC):
         for bc in self.conditions:
             if getattr(bc, "exact_by_network", False):
                 continue
-            points = sampling.on_side(box.lower, box.upper, bc.side.dim, bc.side.value, per_axis, "grid", 0,
-                                      torch.float64, "cpu").requires_grad_(True)
+            points = box.sample_side(bc.side, per_axis, "grid", 0, torch.float64, "cpu").requires_grad_(True)
             with torch.enable_grad():
                 mismatch = bc.residual(points, Field(points, self.exact(points))).detach().reshape(-1)
             value, point = worst(mismatch, points.detach())

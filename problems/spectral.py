@@ -20,8 +20,6 @@ at ν = 0.01/π), so the sums are taken with the largest exponent factored out.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 CONTOUR_POINTS = 32
@@ -113,7 +111,3 @@ def spectral_on_grid(u0, nonlinear, diffusion: float, lower: float, period: floa
         rows = t == time
         out[rows] = interpolate(snapshots[i:i + 1], lower, period, modes, x[rows])[0]
     return out
-
-
-def sine(x):
-    return -np.sin(math.pi * x)
