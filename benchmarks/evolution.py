@@ -31,7 +31,8 @@ def _row(label: str, m: dict, target) -> str:
 def main(argv=None):
     args = shipped.arguments(__doc__.splitlines()[0], TARGETS, "0,1,2", argv)
     print(f"{'config (seed)':<20} {'rel L2':>9} {'at T':>9} {'train s':>8}  {'bar':<10} ok   published PINN figure")
-    for name, seed, m, group in shipped.runs(args):
+    for name, seed, result, group in shipped.runs(args):
+        m = result.metrics
         print(_row(f"{name} ({seed})", m, TARGETS[name]), flush=True)
         if group and len(group) > 1:
             errors = [g["rel_l2"] for g in group]

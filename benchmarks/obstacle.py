@@ -33,7 +33,8 @@ def main(argv=None):
     args = shipped.arguments(__doc__.splitlines()[0], TARGETS, "0", argv)
     print(f"{'config (seed)':<18} {'rel L2':>9} {'max viol':>9} {'free bd':>9} {'IoU':>7} {'train s':>8}  target")
     scored = lambda m: {k: m[k] if m[k] is not None else float("inf") for k in SCORES}
-    for name, seed, m, group in shipped.runs(args):
+    for name, seed, result, group in shipped.runs(args):
+        m = result.metrics
         print(_row(f"{name} ({seed})", scored(m), TARGETS[name]), flush=True)
         if group and len(group) > 1:
             median = {k: statistics.median(scored(g)[k] for g in group) for k in SCORES}

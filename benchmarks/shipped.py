@@ -31,14 +31,17 @@ def arguments(description: str, names, seeds: str, argv=None) -> argparse.Namesp
     return args
 
 
-def runs(args):
-    """(name, seed, metrics, group) for each config of ``args`` and each seed, trained in turn;
+def runs(args, variants=None):
+    """(name, seed, result, group) for each config of ``args`` and each seed, trained in turn;
     ``group`` is every seed's metrics of that config after its last seed (for a summary row),
-    else None."""
+    else None. ``variants`` maps a name to (shipped config, overrides) where it is not a config."""
     with tempfile.TemporaryDirectory() as out:
         for name in args.names:
+            config, overrides = (variants or {}).get(name, (name, {}))
             group = []
             for seed in args.seeds:
-                cfg = scale_steps(load(ROOT / "configs" / f"{name}.yaml", {"training.seed": seed}), args.steps_scale)
-                group.append(solve(cfg, out_dir=Path(out) / f"{name}-{seed}", progress=Progress(enabled=False)).metrics)
-                yield name, seed, group[-1], group if len(group) == len(args.seeds) else None
+                cfg = scale_steps(load(ROOT / "configs" / f"{config}.yaml", {**overrides, "training.seed": seed}),
+                                  args.steps_scale)
+                result = solve(cfg, out_dir=Path(out) / f"{name}-{seed}", progress=Progress(enabled=False))
+                group.append(result.metrics)
+                yield name, seed, result, group if len(group) == len(args.seeds) else None

@@ -44,6 +44,8 @@ def cmd_solve(args) -> int:
         print(f"constraint [{m['formulation']}, {m['penalty']}]: max violation {m['max_violation']:.2e}, "
               f"complementarity {m['complementarity']:.2e}"
               + (f", free-boundary error {free:.2e}, contact IoU {m['contact_iou']:.4f}" if free is not None else ""))
+    for line in result.summary:
+        print(line)
     print(f"run folder: {result.run_dir}")
     return 0
 

@@ -54,7 +54,7 @@ def stages(problem, parameters: int) -> list[dict]:
     """The schedule for ``problem`` with a network of ``parameters`` weights, as stage mappings
     (learning rates are each optimiser's default, config.DEFAULT_LR)."""
     quasi_newton = "bfgs" if parameters <= bfgs.MAX_PARAMETERS else "lbfgs"
-    if is_obstacle(problem):
+    if is_obstacle(problem) and not is_evolution(problem):  # in time: measured on american_put, μ = 1
         continuation = [{"optimizer": "adam", "steps": 1000, "mu": 10},
                         {"optimizer": quasi_newton, "steps": 600, "mu": 30, "min_improvement": 0},
                         {"optimizer": quasi_newton, "steps": 900, "mu": 100, "min_improvement": 0}]
@@ -83,7 +83,7 @@ def input_width(network, problem) -> int:
 
 def kind(problem) -> str:
     if is_evolution(problem):
-        return f"{len(problem.domain.space_dims)}D evolution problem"
+        return f"{len(problem.domain.space_dims)}D evolution {'obstacle ' if is_obstacle(problem) else ''}problem"
     return f"{problem.domain.dim}D {'obstacle' if is_obstacle(problem) else 'smooth'} problem"
 
 

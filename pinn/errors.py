@@ -14,7 +14,8 @@ class ConfigError(PinnError):
 
 
 class SmoothnessError(PinnError):
-    """The network's activation is not smooth enough for the PDE's order (refused before training)."""
+    """The network's activation is not smooth enough for the PDE's order, or the initial data have a
+    kink no base solution carries (refused before training unless forced)."""
 
     exit_code = 3
 

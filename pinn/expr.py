@@ -60,7 +60,8 @@ FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "sin": (1, torch.sin), "cos": (1, torch.cos), "tan": (1, torch.tan), "exp": (1, torch.exp),
     "log": (1, torch.log), "sqrt": (1, torch.sqrt), "tanh": (1, torch.tanh), "sinh": (1, torch.sinh),
     "cosh": (1, torch.cosh), "abs": (1, torch.abs), "sigmoid": (1, torch.sigmoid),
-    "softplus": (1, F.softplus), "relu": (1, torch.relu),
+    "softplus": (1, F.softplus), "relu": (1, torch.relu), "erf": (1, torch.special.erf),
+    "erfc": (1, torch.special.erfc),
     "min": (2, _pairwise(torch.minimum)), "max": (2, _pairwise(torch.maximum)), "where": (3, torch.where),
 }
 CONSTANTS = {"pi": math.pi, "e": math.e}

@@ -32,7 +32,8 @@ def as_float(value) -> float | None:
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter: its default, its kind ('int', 'float', 'bool' or 'str') and an optional check.
+    """One parameter: its default, its kind ('int', 'float', 'floats' (a list of numbers), 'bool' or
+    'str') and an optional check.
 
     ``check(value) -> bool`` and ``expect`` (text such as "a number > 0") describe the allowed values.
     """
@@ -44,8 +45,8 @@ class Param:
     doc: str = ""
 
     def expected(self) -> str:
-        return self.expect or {"int": "an integer", "float": "a number", "bool": "true or false",
-                               "str": "a string"}[self.kind]
+        return self.expect or {"int": "an integer", "float": "a number", "floats": "a list of numbers",
+                               "bool": "true or false", "str": "a string"}[self.kind]
 
     def convert(self, key: str, value):
         if value is None and self.default is None:
@@ -57,6 +58,10 @@ class Param:
             converted = as_float(value)
             ok = converted is not None and math.isfinite(converted)
             value = converted if ok else value
+        elif self.kind == "floats":
+            converted = [as_float(v) for v in value] if isinstance(value, (list, tuple)) and value else None
+            ok = converted is not None and all(v is not None and math.isfinite(v) for v in converted)
+            value = tuple(converted) if ok else value
         elif self.kind == "bool":
             ok = isinstance(value, bool)
         else:

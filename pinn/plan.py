@@ -83,7 +83,10 @@ def prepare(cfg: RunConfig, force: bool = False):
                           f"problems with a time axis, and {problem.title()} has none (remove it)")
     make_activation = activations.factory(cfg.network.activation.name, cfg.network.activation.params)
     warning = smoothness.require(make_activation(), problem.order, f"{activation_label(cfg)!r}", force=force)
-    return problem, make_activation, [warning] if warning else []
+    kinks = problem.initial_kinks()
+    if kinks and not force:
+        raise smoothness.SmoothnessError(kinks[0])
+    return problem, make_activation, [*([warning] if warning else []), *kinks]
 
 
 def _given(cfg: RunConfig, problem, soft: list) -> list[str]:

@@ -101,7 +101,7 @@ def initial_list(ctx, path, value):
     return tuple(specs)
 
 
-EXPRESSION_KEYS = ("domain", "equation", "boundary", "initial", "exact", "obstacle")
+EXPRESSION_KEYS = ("domain", "equation", "boundary", "initial", "exact", "obstacle", "base")
 
 
 @dataclass(frozen=True)
@@ -109,10 +109,10 @@ class ProblemConfig:
     type: str = option(dataclasses.MISSING, text, "a registered problem (see `pinn list`) or expression")
     params: Mapping = option(dict, mapping, "the problem's parameters")
     reference: str = option("auto", choice("auto", "exact", "solve_bvp", "fd-active-set", "cole-hopf", "etdrk4",
-                                           "none"),
+                                           "crank-nicolson", "none"),
                             "what the PINN is scored against: auto is exact if known, else solve_bvp "
                             "(1D ODEs), fd-active-set (obstacle problems), or the problem's own "
-                            "(cole-hopf: burgers1d, etdrk4: allen_cahn1d)")
+                            "(cole-hopf: burgers1d, etdrk4: allen_cahn1d, crank-nicolson: american_put)")
     domain: Any = option(None, domain_box, "expression: {x: [lo, hi], t: [t0, t1]} or one [lo, hi] per "
                                            "coordinate")
     equation: str | None = option(None, expression_text, "expression: the residual R[u] of R[u] = 0")
@@ -121,10 +121,12 @@ class ProblemConfig:
                                                        "u_tt, u_t(x, t0) ({value: ..., derivative: 1})")
     exact: str | None = option(None, expression_text, "expression: the exact solution, if known")
     obstacle: str | None = option(None, expression_text, "expression: a lower obstacle, u >= obstacle")
+    base: str | None = option(None, expression_text, "expression, with a time axis t: a known function with u's "
+                                                     "initial data and kinks; the network learns u - base")
 
 
 def problem_section(ctx, path, value):
-    from problems import resolve_params  # problems depend on pinn; import at use keeps that one-way
+    from problems import build, resolve_params  # problems depend on pinn; import at use keeps that one-way
     cfg = section(ProblemConfig)(ctx, path, value)
     if cfg.type == EXPRESSION:
         return _expression_problem(ctx, path, cfg)
@@ -138,7 +140,9 @@ def problem_section(ctx, path, value):
             ctx.fail(path + (key,), f"is only for type: expression; {cfg.type} states its own equation "
                                     f"(remove the key, or write the whole problem with type: expression)")
     try:
-        return dataclasses.replace(cfg, params=resolve_params(cfg.type, cfg.params))
+        params = resolve_params(cfg.type, cfg.params)
+        build(cfg.type, params)  # checks across parameters (an option's S_min < K < S_max)
+        return dataclasses.replace(cfg, params=params)
     except ParamError as e:
         ctx.fail(path + ((e.key,) if e.key == "type" else ("params", e.key)), str(e))
 

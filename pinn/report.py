@@ -39,6 +39,16 @@ def _numpy(t: torch.Tensor) -> np.ndarray:
     return t.detach().double().cpu().numpy().ravel()
 
 
+@dataclass
+class Findings:
+    """What a problem reports beyond the common metrics (``Problem.findings``): entries for
+    metrics.json, lines for the terminal summary, and figures by file name."""
+
+    metrics: dict = field(default_factory=dict)
+    lines: list = field(default_factory=list)
+    figures: dict = field(default_factory=dict)
+
+
 def _rel_l2(approx: np.ndarray, reference: np.ndarray) -> float:
     return float(np.linalg.norm(approx - reference) / np.linalg.norm(reference))
 

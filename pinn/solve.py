@@ -11,6 +11,7 @@ from __future__ import annotations
 import platform
 import time
 from contextlib import contextmanager
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class Result:
     config: RunConfig
     warnings: list
     evaluation: object  # report.Evaluation on the test grid
+    summary: list = dataclasses.field(default_factory=list)  # the problem's own lines for the terminal
 
 
 @contextmanager
@@ -189,10 +191,16 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
                                    **{k: float(v) for k, v in formulation.penalty.logged().items()}})
         _attempt("contact metrics", lambda: evaluation.metrics.update(contact.metrics(problem, evaluation)),
                  failures)
+    findings = report.Findings()
+    title = report.figure_title(problem, run_label(cfg), evaluation.metrics)
+    _attempt("the problem's own report", lambda: vars(findings).update(
+        vars(problem.findings(model, evaluation, title) or findings)), failures)
+    evaluation.metrics.update(findings.metrics)
     metrics = {"status": "complete", **evaluation.metrics, **facts}
     _attempt("the exported results (npz, csv, vtu)", lambda: export.write_all(run_dir, evaluation, history),
              failures)
-    for name, figure in _figures(problem, evaluation, history, run_label(cfg), plan.loss.term_names, failures):
+    figures = _figures(problem, evaluation, history, run_label(cfg), plan.loss.term_names, failures)
+    for name, figure in [*figures, *findings.figures.items()]:
         _attempt(name, lambda: io.write_figure(run_dir / name, figure), failures)
         plt.close(figure)
     for failure in failures:
@@ -201,7 +209,7 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
         metrics["report_errors"] = failures
     metrics["wall_seconds"] = round(time.perf_counter() - started, 3)
     io.write_json(run_dir / "metrics.json", metrics)
-    return Result(run_dir, metrics, model, problem, history, cfg, plan.warnings, evaluation)
+    return Result(run_dir, metrics, model, problem, history, cfg, plan.warnings, evaluation, findings.lines)
 
 
 def _attempt(what: str, action, failures: list):

@@ -11,7 +11,9 @@ the box. The solver never looks inside a problem beyond this contract:
   conditions too: conditions on the slice t = t₀ of a space–time domain);
 * ``constraints()`` — inequality constraints such as u >= ψ (empty for plain BVPs);
 * ``exact(x)`` — the exact solution when one is known (a torch function, so its derivatives are
-  available by autograd), else ``None``; then ``reference()`` may supply a classical solution.
+  available by autograd), else ``None``; then ``reference()`` may supply a classical solution;
+* ``findings(model, evaluation, title)`` — optional: what the problem reports beyond the common
+  metrics (prices, Greeks and the exercise boundary of an option).
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from pinn.network import HardDirichlet
 from pinn.params import Param
 
 from .conditions import BoundaryCondition, Dirichlet, Neumann, ValueFn, constant
-from .evolution_transform import initial_data_mismatches, space_time_transform
+from .evolution_transform import initial_data_mismatches, initial_kinks, space_time_transform
 
 Tensor = torch.Tensor
 
@@ -61,6 +63,9 @@ class Problem(ABC):
     ode_ready: bool = False
     active_set_ready: bool = False
     notes: Sequence[str] = ()  # what the user should hear before training (shown as warnings)
+    # A known B(x, t) with the initial data's kinks, under which the network learns u − B
+    # (problems.evolution_transform: the European put under an American one); None: none.
+    base_solution: ValueFn | None = None
 
     def __init__(self, **params):
         self.params = params
@@ -135,10 +140,20 @@ class Problem(ABC):
         initial data against the ends at t₀ and across periodic sides."""
         return [*self.exact_mismatches(), *initial_data_mismatches(self)]
 
+    def initial_kinks(self) -> list[str]:
+        """A kink in the initial value (less the base solution) under a second-order equation, in
+        words (:func:`problems.evolution_transform.initial_kinks`): refused unless forced."""
+        return initial_kinks(self)
+
     def periodic_axes(self) -> dict[int, tuple[float, float]]:
         """Axis -> (lower, upper) for each periodic pair of sides (exact by the network's input map)."""
         return {bc.side.dim: (bc.side.value, bc.upper.value) for bc in self.conditions
                 if getattr(bc, "exact_by_network", False)}
+
+    def findings(self, model, evaluation, title: str):
+        """A :class:`pinn.report.Findings` of what this problem reports beyond the common metrics
+        (an option's prices and Greeks), or None."""
+        return None
 
     def title(self) -> str:
         params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"

@@ -15,6 +15,14 @@ u_t(x, t₀) = v₀ and, where the data are compatible (u₀(a) = g_a(t₀), v�
 u(a, t) = g_a(t) for every weight vector. Incompatible data get no transform: the conditions stay
 as loss terms, and :func:`initial_data_mismatches` says why before training.
 
+**A base solution.** Initial data with a kink (an option's payoff) smooth only as √(t − t₀) under
+a second-order equation, which no smooth N times s^p represents, and the collocated residual
+never sees the kink itself: the network can settle at u ≈ u₀ with a tiny loss. Where the problem
+gives a known function B(x, t) with the same initial data and the same singular behaviour (the
+European price under an American one: ``Problem.base_solution``), the transform is applied to
+the remainder, u = B + A[data − B] + s^p D N: the network carries only u − B. Without one, a kink
+in u₀ is refused before training unless forced (:func:`initial_kinks`, ``pinn.plan.prepare``).
+
 A periodic pair of sides is exact through the network's input map (Fourier features in that
 coordinate, :mod:`pinn.network`), so :class:`problems.conditions.Periodic` is never a loss term.
 """
@@ -27,6 +35,8 @@ from pinn.network import HardDirichlet
 from .conditions import BoundaryCondition, Derivative, Dirichlet
 
 COMPATIBLE = 1e-9  # |u₀(a) − g_a(t₀)| above this (relative) leaves the data as loss terms
+KINK_CELLS = 4096  # u₀ is probed for kinks on this many cells (and half as many)
+KINK = 1e-2        # a slope jump above this fraction of max |u₀'| counts as a kink
 
 
 def initial_conditions(problem) -> tuple[BoundaryCondition | None, BoundaryCondition | None]:
@@ -53,8 +63,9 @@ def space_time_transform(problem):
         return None
     length, duration, power = b - a, t1 - t0, 1 + (rate is not None)
     zero = lambda p: torch.zeros_like(p[:, :1])
-    u0 = lambda p: value.value(p)
-    v0 = (lambda p: rate.value(p)) if rate is not None else zero
+    base = problem.base_solution or zero
+    u0 = lambda p: value.value(p) - base(p)
+    v0 = (lambda p: rate.value(p) - _time_derivative(base, p)) if rate is not None else zero
 
     def at_time(p, t):
         return torch.cat([p[:, :1], torch.full_like(p[:, :1], t)], dim=1)
@@ -62,13 +73,14 @@ def space_time_transform(problem):
     def ends_interpolant(p):
         if not ends:
             return zero(p)
-        data = {end: bc.value(torch.cat([torch.full_like(p[:, :1], end), p[:, 1:]], dim=1))
-                for end, bc in ends.items()}
+        on_end = lambda end: torch.cat([torch.full_like(p[:, :1], end), p[:, 1:]], dim=1)
+        data = {end: bc.value(on_end(end)) - base(on_end(end)) for end, bc in ends.items()}
         if len(data) == 1:
             return next(iter(data.values()))
         return data[a] + (data[b] - data[a]) * (p[:, :1] - a) / length
 
-    rates = {end: _rate(bc, end, t0) for end, bc in ends.items()} if rate is not None else {}
+    base_rate = lambda end: float(_time_derivative(base, torch.tensor([[end, t0]], dtype=torch.float64)))
+    rates = {end: _rate(bc, end, t0) - base_rate(end) for end, bc in ends.items()} if rate is not None else {}
 
     def slope(p):  # ℓ_t(x, t₀): the interpolant of the ends' rates g'(t₀), linear in x
         if len(rates) < 2:
@@ -79,7 +91,7 @@ def space_time_transform(problem):
         elapsed = p[:, 1:] - t0
         start = at_time(p, t0)
         correction = ends_interpolant(p) - ends_interpolant(start) - elapsed * slope(p)
-        return u0(start) + elapsed * v0(start) + correction
+        return base(p) + u0(start) + elapsed * v0(start) + correction
 
     p_a, p_b = int(a in ends), int(b in ends)
     peak = (p_a / (p_a + p_b)) ** p_a * (p_b / (p_a + p_b)) ** p_b if ends else 1.0
@@ -90,6 +102,17 @@ def space_time_transform(problem):
 
     covered = [value, *([rate] if rate is not None else []), *ends.values()]
     return HardDirichlet(lift, distance), covered
+
+
+def _time_derivative(fn, p):
+    """∂fn/∂t at points p (time the last column) by autograd, differentiable in p where p is part
+    of a graph (the lift is differentiated again); 0 where fn does not depend on t."""
+    inner = p if p.requires_grad else p.detach().requires_grad_(True)
+    with torch.enable_grad():
+        values = fn(inner)
+        g = torch.autograd.grad(values.sum(), inner, create_graph=True, allow_unused=True)[0] \
+            if values.requires_grad else None
+    return torch.zeros_like(values) if g is None else g[:, -1:]
 
 
 def _rate(bc, end: float, t0: float) -> float:
@@ -114,6 +137,41 @@ def _compatible(value, rate, ends, t0) -> bool:
         if mismatch > COMPATIBLE * (1 + abs(data)):
             return False
     return True
+
+
+def initial_kinks(problem) -> list[str]:
+    """A kink in u₀ − B (B the base solution, else 0) under an equation of order ≥ 2, in words.
+
+    Slopes over cells of width h: where u₀ is smooth, slopes two cells apart differ by about
+    2h max |u₀''| and halve with h; across a kink they differ by the jump c at every h. So a kink
+    is a largest difference above KINK · max |u₀'| that does not halve when h does."""
+    value, _ = initial_conditions(problem) if problem.domain.time_dim is not None else (None, None)
+    if value is None or len(problem.domain.space_dims) != 1 or problem.order < 2:
+        return []
+    (a, b), (t0, _) = problem.domain.bounds
+    base = problem.base_solution
+
+    def slope_jumps(cells):
+        x = torch.linspace(a, b, cells + 1, dtype=torch.float64)[:, None]
+        p = torch.cat([x, torch.full_like(x, t0)], dim=1)
+        u = (value.value(p) - (base(p) if base is not None else 0)).detach().reshape(-1)
+        slopes = (u[1:] - u[:-1]) * cells / (b - a)
+        return (slopes[2:] - slopes[:-2]).abs(), float(slopes.abs().max())
+
+    coarse, _ = slope_jumps(KINK_CELLS // 2)
+    fine, steepest = slope_jumps(KINK_CELLS)
+    jump = float(fine.max())
+    if not (jump > KINK * steepest and jump > 0.6 * float(coarse.max())):
+        return []
+    where = a + (int(fine.argmax()) + 2) * (b - a) / KINK_CELLS
+    width = f"√(t − {t0:g})" if t0 else "√t"
+    return [f"problem: the initial value u(x, {t0:g}) has a kink near x = {where:.4g} (its slope jumps by about "
+            f"{jump:.3g}). A second-order equation smooths it over a layer of width ~{width} that a "
+            f"smooth network times t cannot follow, and collocation points never see the kink itself: the "
+            f"network can settle near u(x, {t0:g}) with a tiny loss and a wrong solution. Give a base "
+            f"solution with the same kink (problem.base; for an option, the European price: README, "
+            f"American options) so that the network learns only the smooth remainder. Use --force to train "
+            f"anyway"]
 
 
 def initial_data_mismatches(problem) -> list[str]:

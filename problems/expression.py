@@ -10,6 +10,7 @@
         - {at: "x = 1", type: robin, a: 1, b: 1, value: "2"}    # a u + b u_x = value
       exact: "..."                          # optional: error metrics and plots against it
       obstacle: "..."                       # optional: u >= obstacle (an obstacle problem)
+      base: "..."                           # optional, with t: the network learns u - base
 
 The PDE's order is the highest derivative in the equation and the boundary conditions; it feeds
 the C^k check like any registered problem's. Without ``exact`` the classical reference is found by
@@ -87,9 +88,6 @@ class ExpressionProblem(Problem):
         super().__init__(**params)
         self.definition = definition
         self._domain = domain_of(definition.domain)
-        if definition.obstacle is not None and self._domain.time_dim is not None:
-            raise DefinitionError(("obstacle",), "an obstacle on a domain with time is not supported yet; "
-                                                 "obstacle problems are steady (remove t from the domain)")
         names = self._domain.names
         data = lambda what: expr.Symbols(names, params, False, f"{what} is a function of "
                                                                f"{' and '.join(names)} only")
@@ -99,6 +97,13 @@ class ExpressionProblem(Problem):
                        if definition.exact is not None else None)
         self._obstacle = (self._compile(("obstacle",), definition.obstacle, data("the obstacle"))
                           if definition.obstacle is not None else None)
+        if definition.base is not None and self._domain.time_dim is None:
+            raise DefinitionError(("base",), "is only for a domain with time (a base solution carries the "
+                                             "kinks of the initial data); remove it")
+        self._base = (self._compile(("base",), definition.base, data("the base solution"))
+                      if definition.base is not None else None)
+        if self._base is not None:
+            self.base_solution = self._base.at
         # (index of the boundary entry, condition): one entry may give several (at: boundary)
         self._sourced = [(("boundary", i), bc) for i, spec in enumerate(definition.boundary)
                          for bc in self._conditions_of(("boundary", i), spec, data("a boundary value"))]
@@ -244,7 +249,7 @@ class ExpressionProblem(Problem):
         """Data expressions must be finite on the closed domain (log(x) at x = 0 is not)."""
         box = self._domain
         grid = sampling.test_grid(box.lower, box.upper, 257 if box.dim == 1 else 33)
-        for key, fn in (("exact", self._exact), ("obstacle", self._obstacle)):
+        for key, fn in (("exact", self._exact), ("obstacle", self._obstacle), ("base", self._base)):
             if fn is not None:
                 self._require_finite((key,), fn.at(grid), grid, getattr(self.definition, key))
         for (key, i), bc in self._sourced:

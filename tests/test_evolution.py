@@ -9,7 +9,7 @@ import problems
 from pinn import activations, config, taylor
 from pinn.diff import Field
 from pinn.domains import Box, SpaceTime
-from pinn.errors import ConfigError
+from pinn.errors import ConfigError, SmoothnessError
 from pinn.network import MLP
 from pinn.plan import validate
 
@@ -140,7 +140,6 @@ def test_lap_is_the_spatial_laplacian():
      "closes the axis x"),
     (dict(equation="u_t - u_xx", initial=[{"value": "t"}], boundary=ENDS), "function of x only"),
     (dict(equation="u_xx", initial=[{"value": 0}], boundary=ENDS), "not an evolution problem"),
-    (dict(equation="u_t - u_xx", initial=[{"value": 0}], boundary=ENDS, obstacle="0"), "not supported yet"),
 ])
 def test_evolution_mistakes_are_located(problem, message):
     with pytest.raises(ConfigError, match=message):
@@ -181,3 +180,45 @@ def test_causal_weighting_weighs_each_time_slab_by_the_loss_before_it():
     steady["training"]["weights"] = {"causal": 1.0}
     with pytest.raises(ConfigError, match="time axis"):
         validate(config.parse(steady))
+
+
+KINKED = dict(equation="u_t - u_xx", initial=[{"value": "abs(x - 0.5)"}],
+              boundary=[{"at": "x = 0", "type": "dirichlet", "value": 0.5},
+                        {"at": "x = 1", "type": "dirichlet", "value": 0.5}])
+
+
+def test_a_kink_in_the_initial_value_is_refused_unless_forced():
+    cfg = config.parse(expression(**KINKED))
+    with pytest.raises(SmoothnessError, match=r"has a kink near x = 0.5 \(its slope jumps by about 2\)"):
+        validate(cfg)
+    assert any("has a kink near x = 0.5" in w for w in validate(cfg, force=True).warnings)
+
+
+def test_smooth_initial_data_pass_the_kink_check():
+    smooth = dict(KINKED, initial=[{"value": "0.5 + (x - 0.5)**2"}])
+    plan = validate(config.parse(expression(**smooth)))
+    assert not any("kink" in n for n in plan.notes + plan.warnings)
+
+
+def test_a_base_solution_with_the_kink_removes_the_note_and_holds_the_data():
+    cfg = config.parse(expression(**KINKED, base="abs(x - 0.5) + t*x*(1 - x)"))
+    plan = validate(cfg)  # no kink in u0 - base: not refused
+    transform, covered = plan.problem.hard_dirichlet()
+    assert len(covered) == 3
+    p = torch.rand(64, 2, dtype=torch.float64)
+    n = torch.sin(3 * p[:, :1]) + p[:, 1:]
+    start = torch.cat([p[:, :1], torch.zeros_like(p[:, :1])], 1)
+    assert torch.allclose(transform(start, n), (p[:, :1] - 0.5).abs(), atol=1e-14)
+    for end in (0.0, 1.0):
+        side = torch.cat([torch.full_like(p[:, :1], end), p[:, 1:]], 1)
+        assert torch.allclose(transform(side, n), torch.full_like(n, 0.5), atol=1e-14)
+    # away from the data the base shows through: u - base is the distance factor times N
+    inside = torch.tensor([[0.25, 0.5]], dtype=torch.float64)
+    assert float(transform(inside, torch.zeros(1, 1, dtype=torch.float64))) == pytest.approx(0.25 + 0.5 * 0.25 * 0.75)
+
+
+def test_base_needs_a_domain_with_time():
+    steady = {"name": "e", "problem": {"type": "expression", "domain": [[0, 1]], "equation": "-u_xx - 1",
+                                       "boundary": ENDS, "base": "x"}}
+    with pytest.raises(ConfigError, match="problem.base.*only for a domain with time"):
+        config.parse(steady)

@@ -1,0 +1,206 @@
+"""Black–Scholes pricing in log-price: the European put in closed form and the American put by
+penalised Crank–Nicolson finite differences, the classical reference of :mod:`problems.american`.
+
+With x = ln(S/K) and τ the time to expiry, a put's value V(x, τ) solves
+
+    V_τ = L V := ½σ² V_xx + (r − q − ½σ²) V_x − r V,   V(x, 0) = ψ(x) = K max(1 − eˣ, 0),
+
+an American put the variational inequality min(V_τ − L V, V − ψ) = 0. The log grid makes the
+operator's coefficients constant and puts the strike on a node (the payoff's kink at x = 0).
+
+The finite-difference reference (Forsyth & Vetzal 2002, "Quadratic convergence for valuing
+American options using a penalty method"): central differences on a uniform x grid with 0 a node,
+Crank–Nicolson in τ with a Rannacher start (the first two steps as four implicit Euler half steps,
+which damp the kink's high frequencies that Crank–Nicolson alone would carry), and at each step
+the penalty iteration
+
+    [I − θΔτ L + P(V)] V = [I + (1 − θ)Δτ L] Vⁿ + P(V) ψ,   P_ii = 1/tol where V_i < ψ_i, else 0,
+
+repeated until P stops changing. The solution on (M, N) and (2M, 2N) intervals is combined by
+Richardson extrapolation, V_R = V_2 + (V_2 − V_1)/3 on the coarse nodes.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from scipy.interpolate import CubicSpline
+from scipy.linalg import solve_banded
+
+Tensor = torch.Tensor
+PENALTY_TOL = 1e-9     # V may sit below ψ by about (rK − qS)·tol in contact: 1e-7 at K = 100
+RANNACHER_STEPS = 2    # Crank–Nicolson steps replaced by two implicit Euler half steps each
+
+
+@dataclass(frozen=True)
+class Option:
+    """A put struck at K, expiring in T years; rate r, dividend yield q, volatility σ."""
+
+    K: float
+    r: float
+    q: float
+    sigma: float
+    T: float
+
+    def european_put(self, x: Tensor, tau: Tensor) -> Tensor:
+        """The Black–Scholes European put at S = K eˣ and time to expiry τ (a torch function, so
+        autograd gives its Greeks); equals the payoff at τ = 0."""
+        held = tau > 0
+        tau_held = torch.where(held, tau, torch.ones_like(tau))  # the unused branch stays finite, as do its gradients
+        s = self.sigma * torch.sqrt(tau_held)
+        d1 = (x + (self.r - self.q + 0.5 * self.sigma ** 2) * tau_held) / s
+        d2 = d1 - s
+        price = self.K * (torch.exp(-self.r * tau_held) * torch.special.ndtr(-d2)
+                          - torch.exp(x - self.q * tau_held) * torch.special.ndtr(-d1))
+        return torch.where(held, price, self.payoff(x))
+
+    def payoff(self, x):
+        """K max(1 − eˣ, 0) (torch or numpy)."""
+        if isinstance(x, Tensor):
+            return self.K * torch.relu(1 - torch.exp(x))
+        return self.K * np.maximum(1 - np.exp(x), 0.0)
+
+    def deep_in_the_money(self, x, tau):
+        """max(K − S, K e^{−rτ} − S e^{−qτ}): the put far below the exercise boundary (K − S once
+        S < S*(τ), which holds for every τ below the perpetual boundary when r > 0)."""
+        s = np.exp(x)
+        return self.K * np.maximum(1 - s, np.exp(-self.r * tau) - s * np.exp(-self.q * tau))
+
+    def perpetual_boundary(self) -> float:
+        """S*_∞/K: the perpetual put's exercise boundary, a lower bound of S*(τ) for every τ.
+        γ < 0 solves ½σ²γ(γ − 1) + (r − q)γ − r = 0 and S*_∞ = K γ/(γ − 1); 0 when r ≤ 0 (early
+        exercise is then never optimal)."""
+        if self.r <= 0:
+            return 0.0
+        a, b, c = 0.5 * self.sigma ** 2, self.r - self.q - 0.5 * self.sigma ** 2, -self.r
+        gamma = (-b - math.sqrt(b * b - 4 * a * c)) / (2 * a)
+        return gamma / (gamma - 1)
+
+
+def _tridiagonal(option: Option, h: float, n: int):
+    """Coefficients (lower, diagonal, upper) of L on interior nodes of a grid with spacing h."""
+    a = 0.5 * option.sigma ** 2 / h ** 2
+    b = (option.r - option.q - 0.5 * option.sigma ** 2) / (2 * h)
+    return np.full(n, a - b), np.full(n, -2 * a - option.r), np.full(n, a + b)
+
+
+def _crank_nicolson(option: Option, x: np.ndarray, steps: int, keep_every: int) -> np.ndarray:
+    """V on the nodes x at τ = 0, keep_every·Δτ, ..., T: shape (len(x), steps/keep_every + 1)."""
+    h = x[1] - x[0]
+    lower, diagonal, upper = _tridiagonal(option, h, len(x) - 2)
+    payoff = option.payoff(x)
+    inner = payoff[1:-1]
+    v = payoff.copy()
+    kept = [v.copy()]
+    dt = option.T / steps
+    plan = [(dt / 2, 1.0)] * (2 * RANNACHER_STEPS) + [(dt, 0.5)] * (steps - RANNACHER_STEPS)
+    tau = 0.0
+    done_steps = 0.0
+    for step, theta in plan:
+        tau += step
+        explicit = v[1:-1] + (1 - theta) * step * (lower * v[:-2] + diagonal * v[1:-1] + upper * v[2:])
+        ends = option.deep_in_the_money(x[0], tau), 0.0
+        explicit[0] += theta * step * lower[0] * ends[0]
+        explicit[-1] += theta * step * upper[-1] * ends[1]
+        band = np.zeros((3, len(inner)))
+        band[0, 1:] = -theta * step * upper[:-1]
+        band[2, :-1] = -theta * step * lower[1:]
+        base = 1 - theta * step * diagonal
+        guess = v[1:-1]
+        active = guess < inner
+        for _ in range(50):
+            band[1] = base + active / PENALTY_TOL
+            new = solve_banded((1, 1), band, explicit + active * inner / PENALTY_TOL)
+            now_active = new < inner
+            guess = new
+            if np.array_equal(now_active, active):
+                break
+            active = now_active
+        v = np.concatenate([[ends[0]], guess, [ends[1]]])
+        done_steps += step / dt
+        if abs(done_steps - round(done_steps)) < 1e-9 and round(done_steps) % keep_every == 0:
+            kept.append(v.copy())
+    return np.stack(kept, axis=1)
+
+
+@dataclass
+class AmericanPutGrid:
+    """The Richardson-extrapolated American put on nodes x (log-price) and levels tau."""
+
+    option: Option
+    x: np.ndarray
+    tau: np.ndarray
+    values: np.ndarray  # (len(x), len(tau))
+
+    @classmethod
+    def solve(cls, option: Option, bounds: tuple[float, float], intervals: int = 1600, steps: int = 800,
+              levels: int = 100) -> "AmericanPutGrid":
+        """On x ∈ bounds widened to put 0 on a node; ``intervals`` × ``steps`` for the coarse solve
+        (the fine one doubles both). ``levels`` must divide ``steps``: the τ levels kept."""
+        lo, hi = bounds
+        h = (hi - lo) / intervals
+        lo, hi = math.floor(lo / h) * h, math.ceil(hi / h) * h
+        nodes = int(round((hi - lo) / h))
+        coarse_x = lo + h * np.arange(nodes + 1)
+        fine_x = lo + h / 2 * np.arange(2 * nodes + 1)
+        coarse = _crank_nicolson(option, coarse_x, steps, steps // levels)
+        fine = _crank_nicolson(option, fine_x, 2 * steps, 2 * steps // levels)[::2]
+        return cls(option, coarse_x, np.linspace(0.0, option.T, levels + 1), fine + (fine - coarse) / 3)
+
+    def level(self, tau: float) -> int:
+        """The index of the kept level τ (which must be one)."""
+        index = int(round(tau / self.option.T * (len(self.tau) - 1)))
+        if abs(self.tau[index] - tau) > 1e-9 * self.option.T:
+            raise ValueError(f"τ = {tau} is not a kept level of the reference")
+        return index
+
+    def at(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
+        """V at points (x, τ): a cubic spline in x on the two kept levels around τ, linear in τ
+        between them (exact in τ at the levels; the test grid and the price spots are levels)."""
+        x, tau = np.asarray(x, float).ravel(), np.asarray(tau, float).ravel()
+        position = np.clip(tau / self.option.T * (len(self.tau) - 1), 0, len(self.tau) - 1)
+        below = np.minimum(np.floor(position).astype(int), len(self.tau) - 2)
+        weight = position - below
+        out = np.empty_like(x)
+        for k in np.unique(below):
+            chosen = below == k
+            spline = CubicSpline(self.x, self.values[:, k:k + 2], axis=0)
+            pair = spline(x[chosen])
+            out[chosen] = (1 - weight[chosen]) * pair[:, 0] + weight[chosen] * pair[:, 1]
+        return out
+
+    def greeks(self, x: np.ndarray, tau: float) -> dict[str, np.ndarray]:
+        """Δ = V_S, Γ = V_SS and Θ = ∂V/∂t = −V_τ (per year of calendar time) at level τ, from the
+        cubic spline in x: Θ by the PDE, −L V where the put is held and 0 where it is exercised
+        (a difference between τ levels would be first order at τ = T)."""
+        o = self.option
+        spline = CubicSpline(self.x, self.values[:, self.level(tau)])
+        s = o.K * np.exp(x)
+        v, v_x, v_xx = spline(x), spline(x, 1), spline(x, 2)
+        held = v - o.payoff(x) > PENALTY_TOL * o.K * 100
+        operator = 0.5 * o.sigma ** 2 * v_xx + (o.r - o.q - 0.5 * o.sigma ** 2) * v_x - o.r * v
+        return {"delta": v_x / s, "gamma": (v_xx - v_x) / s ** 2, "theta": np.where(held, -operator, 0.0)}
+
+    def exercise_boundary(self) -> np.ndarray:
+        """S*(τ) at each kept level τ > 0 (contact_boundary on the grid values)."""
+        return np.array([contact_boundary(self.x, self.values[:, k], self.option)
+                         for k in range(1, len(self.tau))]) * self.option.K
+
+
+def contact_boundary(x: np.ndarray, values: np.ndarray, option: Option, floor: float = 1e-6) -> float:
+    """S*/K for one τ: the largest x below the strike with V − ψ ≤ floor·K, refined by smooth
+    pasting: beyond x* the gap grows as ½(V − ψ)_xx (x − x*)², so √gap is linear in x there and a
+    line through √gap at the first two nodes above ``floor`` meets zero at x*. NaN without contact."""
+    gap = np.clip(values - option.payoff(x), 0, None) / option.K
+    below_strike = x < 0
+    touching = np.nonzero(below_strike & (gap <= floor))[0]
+    if len(touching) == 0:
+        return float("nan")
+    first = touching[-1] + 1
+    x1, x2 = x[first], x[first + 1]
+    g1, g2 = math.sqrt(gap[first]), math.sqrt(gap[first + 1])
+    if g2 <= g1:
+        return float(math.exp(x1))
+    return float(math.exp(x1 - g1 * (x2 - x1) / (g2 - g1)))

@@ -1,0 +1,106 @@
+"""The American put: its classical reference against published prices, the European put it is
+built on, the exact output transform, and the checks on its parameters."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import problems
+from pinn import config
+from pinn.diff import Field
+from pinn.errors import ConfigError
+from problems.american import REFERENCE_GRID, AmericanPut
+from problems.black_scholes import AmericanPutGrid, Option
+
+ANDERSEN = dict(K=100.0, q=0.05, sigma=0.25, T=1.0)  # Andersen, Lake & Offengenden 2016, to ~1e-7
+KIM = dict(K=100.0, r=0.05, q=0.0, sigma=0.2, T=1.0)  # Kim, Ma & Choe 2013: binomial, 4 decimals
+
+
+@pytest.mark.parametrize("r, published", [(0.05, 9.5694453), (0.075, 8.5849358)])
+def test_reference_reproduces_high_precision_prices(r, published):
+    problem = AmericanPut(**problems.resolve_params("american_put", {**ANDERSEN, "r": r}))
+    price = problem.reference_values(np.array([[0.0, 1.0]]))[0]
+    assert abs(price - published) < 1e-5  # measured 1.0e-6 (r = 0.05), 7.2e-6 (r = 0.075)
+
+
+def test_reference_reproduces_binomial_prices():
+    problem = AmericanPut(**problems.resolve_params("american_put", KIM))
+    spots = np.array([90.0, 100.0, 110.0, 120.0])
+    prices = problem.reference_values(np.stack([np.log(spots / 100), np.ones(4)], axis=1))
+    # measured 9.4e-5, 6.3e-5, 7.9e-5, 9.5e-5: the binomial values' own error (a grid twice as fine
+    # moves ours by 3e-6, and the four-decimal rounding alone allows 5e-5)
+    assert np.abs(prices - [11.4928, 6.0903, 2.9866, 1.3672]).max() <= 1e-4
+
+
+def test_reference_exercise_boundary_is_converged():
+    option = Option(r=0.05, **ANDERSEN)
+    half = AmericanPutGrid.solve(option, (-2.0, 2.0), 1600, 800).exercise_boundary()
+    shipped = AmericanPutGrid.solve(option, (-2.0, 2.0), *REFERENCE_GRID).exercise_boundary()
+    later = slice(4, None)  # τ ≥ 0.05 T, where the runs' boundary is scored (against 5e-3 K)
+    assert np.abs(half - shipped)[later].max() / option.K < 5e-4  # measured 1.4e-4 (800 vs 1600: 7.3e-4)
+
+
+def test_european_put_is_the_closed_form_and_solves_the_pde():
+    option = Option(r=0.05, **ANDERSEN)
+    at_the_money = option.european_put(torch.zeros(1, 1, dtype=torch.float64), torch.ones(1, 1, dtype=torch.float64))
+    assert abs(float(at_the_money) - 9.4624926) < 1e-7  # Andersen et al.'s European value
+    x = torch.linspace(-1, 1, 41, dtype=torch.float64)[:, None]
+    assert torch.equal(option.european_put(x, torch.zeros_like(x)), option.payoff(x))
+    problem = AmericanPut(**problems.resolve_params("american_put", {**ANDERSEN, "r": 0.05}))
+    p = torch.stack(torch.meshgrid(torch.linspace(-0.7, 1.2, 30, dtype=torch.float64),
+                                   torch.linspace(0.01, 1, 30, dtype=torch.float64), indexing="ij"), -1).reshape(-1, 2)
+    p.requires_grad_(True)
+    with torch.enable_grad():
+        residual = problem.residual(p, Field(p, problem.european(p)))
+    assert residual.abs().max() < 1e-10  # measured 2e-14 (rK ~ 5)
+
+
+def test_transform_holds_payoff_exercise_and_far_field_exactly():
+    problem = AmericanPut(**problems.resolve_params("american_put", {**ANDERSEN, "r": 0.05}))
+    transform, covered = problem.hard_dirichlet()
+    assert len(covered) == 3
+    network = lambda p: torch.sin(3 * p[:, :1] + p[:, 1:]) + 2  # any N: the data hold regardless
+    lo, hi = problem.bounds
+    t = torch.linspace(0, 1, 11, dtype=torch.float64)[:, None]
+    x = torch.linspace(lo, hi, 11, dtype=torch.float64)[:, None]
+    at = lambda p: transform(p, network(p))
+    start = torch.cat([x, torch.zeros_like(x)], 1)
+    assert torch.allclose(at(start), problem.obstacle(start), atol=1e-12)
+    low = torch.cat([torch.full_like(t, lo), t], 1)
+    assert torch.allclose(at(low), 100 * (1 - torch.exp(low[:, :1])), atol=1e-12)
+    high = torch.cat([torch.full_like(t, hi), t], 1)
+    assert torch.allclose(at(high), problem.european(high), atol=1e-12)
+
+
+def test_domain_ends_at_the_perpetual_boundary_and_the_far_field():
+    problem = AmericanPut(**problems.resolve_params("american_put", KIM))
+    s_min, s_max = (100 * math.exp(b) for b in problem.bounds)
+    assert s_min == pytest.approx(50.0)  # min(perpetual 71.43, K/2)
+    assert s_max == pytest.approx(100 * math.exp(5 * 0.2))
+    andersen = AmericanPut(**problems.resolve_params("american_put", {**ANDERSEN, "r": 0.05}))
+    assert 100 * math.exp(andersen.bounds[0]) == pytest.approx(46.2408093, abs=1e-6)
+
+
+def test_s_min_above_the_perpetual_boundary_is_said():
+    from pinn.plan import validate
+    notes = validate(parse({"S_min": 60, "spots": [100]})).notes
+    assert any("S_min = 60 is above the perpetual exercise boundary 46.24" in n for n in notes), notes
+
+
+def parse(params):
+    return config.parse({"name": "put", "problem": {"type": "american_put", "params": params},
+                         "constraint": {"formulation": "complementarity"}})
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"S_min": 120}, "problem.params.S_min.*the domain must hold the strike"),
+    ({"spots": [90, "a"]}, "problem.params.spots.*a list of numbers > 0"),
+    ({"spots": 100}, "problem.params.spots"),
+    ({"window": [150, 50]}, "problem.params.window.*0 < lo < hi"),
+    ({"sigma": 0}, "problem.params.sigma"),
+    ({"spots": [40, 100]}, r"problem.params.spots.*within the domain \[S_min, S_max\] = \[46.24"),
+])
+def test_bad_option_parameters_are_located(params, message):
+    with pytest.raises(ConfigError, match=message):
+        parse(params)
