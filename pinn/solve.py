@@ -11,8 +11,7 @@ from __future__ import annotations
 import platform
 import time
 from contextlib import contextmanager
-import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -43,7 +42,7 @@ class Result:
     config: RunConfig
     warnings: list
     evaluation: object  # report.Evaluation on the test grid
-    summary: list = dataclasses.field(default_factory=list)  # the problem's own lines for the terminal
+    summary: list = field(default_factory=list)  # the problem's own lines for the terminal
 
 
 @contextmanager
@@ -191,10 +190,9 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
                                    **{k: float(v) for k, v in formulation.penalty.logged().items()}})
         _attempt("contact metrics", lambda: evaluation.metrics.update(contact.metrics(problem, evaluation)),
                  failures)
-    findings = report.Findings()
-    title = report.figure_title(problem, run_label(cfg), evaluation.metrics)
-    _attempt("the problem's own report", lambda: vars(findings).update(
-        vars(problem.findings(model, evaluation, title) or findings)), failures)
+    title, found = report.figure_title(problem, run_label(cfg), evaluation.metrics), []
+    _attempt("the problem's own report", lambda: found.append(problem.findings(model, evaluation, title)), failures)
+    findings = (found[0] if found else None) or report.Findings()
     evaluation.metrics.update(findings.metrics)
     metrics = {"status": "complete", **evaluation.metrics, **facts}
     _attempt("the exported results (npz, csv, vtu)", lambda: export.write_all(run_dir, evaluation, history),

@@ -7,7 +7,7 @@ from pinn.errors import ParamError
 from pinn.params import did_you_mean, resolve
 
 from . import expression
-from .american import AmericanPut
+from .american import AmericanCall, AmericanPut
 from .base import Problem
 from .bvp1d import Beam1D, Bratu1D, Helmholtz1D, Layer1D, Mixed1D, Poisson1D, Robin1D, VarCoef1D
 from .evolution import AllenCahn1D, Burgers1D, Heat1D, Wave1D
@@ -16,7 +16,7 @@ from .obstacle import Parabola1D, Radial2D, Tent1D
 REGISTRY: dict[str, type[Problem]] = {
     cls.name: cls for cls in (Poisson1D, Mixed1D, Robin1D, VarCoef1D, Layer1D, Bratu1D, Helmholtz1D, Beam1D,
                               Tent1D, Parabola1D, Radial2D, Heat1D, Wave1D, Burgers1D, AllenCahn1D,
-                              AmericanPut)}
+                              AmericanPut, AmericanCall)}
 
 
 def resolve_params(type_name: str, params: Mapping | None, declared: Mapping | None = None) -> dict:

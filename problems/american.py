@@ -1,4 +1,8 @@
-"""The American put: the Black–Scholes variational inequality, an obstacle problem in time.
+"""American options: the Black–Scholes variational inequality, an obstacle problem in time.
+
+Written below for the put; the call on a dividend-paying asset (``american_call``) is its mirror
+image: payoff K max(eˣ − 1, 0), exercised above S*(τ), the far field at low S and the exercised
+end at S_max = max(S*_∞, 2K).
 
 In log-price x = ln(S/K) and time to expiry τ (the domain's time axis ``t``), V(x, τ) solves
 
@@ -40,7 +44,7 @@ from pinn.errors import ParamError
 from pinn.params import Param, non_negative, positive
 
 from .base import LowerObstacle, Problem
-from .black_scholes import AmericanPutGrid, Option
+from .black_scholes import AmericanGrid, Option
 from .conditions import Dirichlet
 
 Tensor = torch.Tensor
@@ -49,12 +53,11 @@ FAR_FIELD = 5           # S_max = K e^{5σ√T} by default
 REFERENCE_GRID = (3200, 1600)  # intervals × steps of the coarse solve: 1.5 s; S = K case 1e-6 off
 
 
-class AmericanPut(Problem):
-    """An American put: min(V_τ − L V, V − max(K − S, 0)) = 0 in x = ln(S/K) and τ ∈ [0, T]."""
+class AmericanOption(Problem):
+    """An American option: min(V_τ − L V, V − ψ) = 0 in x = ln(S/K) and τ ∈ [0, T] (ω = −1 for a put,
+    +1 for a call: ψ = K max(ω(eˣ − 1), 0))."""
 
-    name = "american_put"
-    summary = ("American put: Black-Scholes variational inequality in x = ln(S/K) and time to expiry; "
-               "Crank-Nicolson penalty reference")
+    call = False
     parameters_spec = {
         "K": positive("float", default=100.0, doc="strike"),
         "r": non_negative("float", default=0.05, doc="risk-free rate (continuous, per year)"),
@@ -62,9 +65,9 @@ class AmericanPut(Problem):
         "sigma": positive("float", default=0.25, doc="volatility (per √year)"),
         "T": positive("float", default=1.0, doc="time to expiry in years"),
         "S_min": Param(None, "float", lambda v: v > 0, "a number > 0",
-                       "lower end of the domain in S (default: min(perpetual boundary, K/2))"),
+                       "lower end of the domain in S (default: see problems.american)"),
         "S_max": Param(None, "float", lambda v: v > 0, "a number > 0",
-                       "upper end of the domain in S (default K e^{5σ√T})"),
+                       "upper end of the domain in S (default: see problems.american)"),
         "spots": Param((80.0, 90.0, 100.0, 110.0, 120.0), "floats",
                        lambda v: all(s > 0 for s in v), "a list of numbers > 0",
                        "spot prices S at which prices and Greeks are reported (at τ = T)"),
@@ -78,10 +81,15 @@ class AmericanPut(Problem):
     def __init__(self, **params):
         super().__init__(**params)
         p = self.params
-        self.option = Option(p["K"], p["r"], p["q"], p["sigma"], p["T"])
-        spread = p["sigma"] * math.sqrt(p["T"])
-        s_min = p["S_min"] or min(self.option.perpetual_boundary() or 0.5, 0.5) * p["K"]
-        s_max = p["S_max"] or p["K"] * math.exp(FAR_FIELD * spread)
+        self.option = Option(p["K"], p["r"], p["q"], p["sigma"], p["T"], call=self.call)
+        w, far = self.option.omega, FAR_FIELD * p["sigma"] * math.sqrt(p["T"])
+        perpetual = self.option.perpetual_boundary()
+        exercised = 0 < perpetual < math.inf
+        # the end deep in the money (low S for a put) and the one far out of it
+        in_the_money = w * max(w * math.log(perpetual), math.log(2)) if exercised else w * far
+        ends = {"S_min": p["S_min"], "S_max": p["S_max"]}
+        default = sorted((p["K"] * math.exp(in_the_money), p["K"] * math.exp(-w * far)))
+        s_min, s_max = ends["S_min"] or default[0], ends["S_max"] or default[1]
         self.bounds = (math.log(s_min / p["K"]), math.log(s_max / p["K"]))
         if not s_min < p["K"] < s_max:
             key, value = ("S_min", s_min) if s_min >= p["K"] else ("S_max", s_max)
@@ -90,11 +98,11 @@ class AmericanPut(Problem):
         if outside:
             raise ParamError("spots", list(p["spots"]), f"spot prices within the domain [S_min, S_max] = "
                                                           f"[{s_min:.6g}, {s_max:.6g}]")
-        perpetual = self.option.perpetual_boundary() * p["K"]
-        if p["r"] > 0 and s_min > perpetual:
-            self.notes = [f"problem: S_min = {s_min:g} is above the perpetual exercise boundary {perpetual:.6g}, "
-                          f"so V = K - S there is exact only while S*(τ) > S_min; leave S_min out for the default "
-                          f"min(S*_∞, K/2)"]
+        key, given = ("S_max", s_max) if self.call else ("S_min", s_min)
+        if exercised and w * math.log(given / p["K"]) < w * math.log(perpetual):
+            self.notes = [f"problem: {key} = {given:g} is short of the perpetual exercise boundary "
+                          f"{perpetual * p['K']:.6g}, so V = {'S - K' if self.call else 'K - S'} there is exact only "
+                          f"while S*(τ) is beyond it; leave {key} out for the default"]
 
     @property
     def domain(self) -> SpaceTime:
@@ -102,7 +110,7 @@ class AmericanPut(Problem):
 
     def title(self) -> str:
         p = self.params
-        return f"american_put(K={p['K']:g}, r={p['r']:g}, q={p['q']:g}, sigma={p['sigma']:g}, T={p['T']:g})"
+        return f"{self.name}(K={p['K']:g}, r={p['r']:g}, q={p['q']:g}, sigma={p['sigma']:g}, T={p['T']:g})"
 
     def residual(self, x, u):
         o = self.option
@@ -115,44 +123,67 @@ class AmericanPut(Problem):
         return [LowerObstacle(self.obstacle)]
 
     def multiplier(self, x: Tensor) -> Tensor:
-        """R[ψ] = rK − qS below the strike: what the residual equals where the put is exercised."""
-        s = self.option.K * torch.exp(x[:, :1])
-        return torch.where(s < self.option.K, self.option.r * self.option.K - self.option.q * s, torch.zeros_like(s))
+        """R[ψ] = ω(qS − rK) in the money: what the residual equals where the option is exercised."""
+        o = self.option
+        s = o.K * torch.exp(x[:, :1])
+        return torch.where(o.omega * (s - o.K) > 0, o.omega * (o.q * s - o.r * o.K), torch.zeros_like(s))
 
     def exact_contact(self, x):
         return None
 
-    def lower_end(self, p: Tensor) -> Tensor:
-        """V at x₀: K − S (exercised; exact when S_min is below the perpetual boundary)."""
+    def in_the_money_end(self, p: Tensor) -> Tensor:
+        """V deep in the money: ω(S − K) where exercised (exact beyond the perpetual boundary),
+        else the forward value (:meth:`problems.black_scholes.Option.deep_in_the_money`)."""
         o, x, tau = self.option, p[:, :1], p[:, 1:]
-        s = torch.exp(x)
-        return o.K * torch.maximum(1 - s, torch.exp(-o.r * tau) - s * torch.exp(-o.q * tau))
+        s, w = torch.exp(x), o.omega
+        return o.K * torch.maximum(w * (s - 1), w * (s * torch.exp(-o.q * tau) - torch.exp(-o.r * tau)))
 
     def european(self, p: Tensor) -> Tensor:
-        return self.option.european_put(p[:, :1], p[:, 1:])
+        return self.option.european(p[:, :1], p[:, 1:])
 
     def boundary_conditions(self):
         d = self.domain
-        return [Dirichlet(d.initial(), self.obstacle), Dirichlet(d.side(0, "lower"), self.lower_end),
-                Dirichlet(d.side(0, "upper"), self.european)]
+        lower, upper = (self.european, self.in_the_money_end) if self.call else (self.in_the_money_end, self.european)
+        return [Dirichlet(d.initial(), self.obstacle), Dirichlet(d.side(0, "lower"), lower),
+                Dirichlet(d.side(0, "upper"), upper)]
 
     def base_solution(self, p: Tensor) -> Tensor:
-        """The European put: the payoff at τ = 0 and its √τ smoothing, in closed form."""
+        """The European option: the payoff at τ = 0 and its √τ smoothing, in closed form."""
         return self.european(p)
 
     def findings(self, model, evaluation, title):
         from .american_report import option_report
         return option_report(self, model, evaluation, title)
 
-    def reference_grid(self) -> AmericanPutGrid:
+    def reference_grid(self) -> AmericanGrid:
         return _reference(self.option, self.bounds)
 
     def reference_values(self, points: np.ndarray) -> np.ndarray:
         return self.reference_grid().at(points[:, 0], points[:, 1])
 
 
+class AmericanPut(AmericanOption):
+    """An American put, ψ = max(K − S, 0). Default domain: S_min = min(S*_∞, K/2) (V = K − S there),
+    S_max = K e^{5σ√T} (V = the European put there); with r = 0 (never exercised early) S_min = K e^{−5σ√T}."""
+
+    name = "american_put"
+    summary = ("American put: Black-Scholes variational inequality in x = ln(S/K) and time to expiry; "
+               "Crank-Nicolson penalty reference")
+
+
+class AmericanCall(AmericanOption):
+    """An American call on a dividend-paying asset, ψ = max(S − K, 0): the mirror image of the put.
+    Default domain: S_min = K e^{−5σ√T} (V = the European call), S_max = max(S*_∞, 2K) (V = S − K);
+    with q = 0 it is never exercised early (it is the European call) and S_max = K e^{5σ√T}."""
+
+    name = "american_call"
+    summary = ("American call with dividends: Black-Scholes variational inequality in x = ln(S/K) and "
+               "time to expiry; Crank-Nicolson penalty reference")
+    call = True
+
+
 @lru_cache(maxsize=4)
-def _reference(option: Option, bounds: tuple[float, float]) -> AmericanPutGrid:
+def _reference(option: Option, bounds: tuple[float, float]) -> AmericanGrid:
     """Cached per process: validation and scoring ask for the same grid (1.5 s)."""
     spread = REFERENCE_WIDTH * option.sigma * math.sqrt(option.T)
-    return AmericanPutGrid.solve(option, (min(-spread, bounds[0]), max(spread, bounds[1])), *REFERENCE_GRID)
+    return AmericanGrid.solve(option, (min(-spread, bounds[0]), max(spread, bounds[1])), *REFERENCE_GRID)

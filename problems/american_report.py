@@ -1,4 +1,4 @@
-"""What a run of :class:`problems.american.AmericanPut` reports beyond the common metrics, in S and
+"""What a run of an American option (:mod:`problems.american`) reports beyond the common metrics, in S and
 calendar terms (τ is the time to expiry; calendar time t = T − τ):
 
 * ``prices``: V at the spots S the config lists, at τ = T, against the reference;
@@ -6,9 +6,10 @@ calendar terms (τ is the time to expiry; calendar time t = T − τ):
   network by autograd, against the reference's (spline derivatives in S, central differences
   between its τ levels);
 * ``exercise_boundary``: S*(τ) at the reference's 100 τ levels. The PINN's is located as the
-  obstacle problems' free boundary is (:mod:`pinn.contact`): walking up from the lower end,
-  where the residual falls through half of λ* = rK − qS, the value it takes where the put is
-  exercised (a gap threshold would be biased: the gap grows quadratically); the reference's by the
+  obstacle problems' free boundary is (:mod:`pinn.contact`): walking in from the end deep in the
+  money (a put's lower end, a call's upper one), where the residual falls through half of
+  λ* = ω(qS − rK), the value it takes where the option is exercised (a gap threshold would be
+  biased: the gap grows quadratically); the reference's by the
   gap and smooth pasting (:func:`problems.black_scholes.contact_boundary`).
   ``exercise_boundary_error`` is max |ΔS*|/K over τ ≥ 5 % of T (at shorter times S* moves as
   √(τ ln τ) and a grid of 100 levels does not resolve it);
@@ -27,7 +28,7 @@ import torch
 from pinn.diff import Field
 from pinn.report import Findings
 
-from .black_scholes import AmericanPutGrid
+from .black_scholes import AmericanGrid
 
 BOUNDARY_FROM = 0.05   # exercise_boundary_error counts τ ≥ BOUNDARY_FROM · T
 BOUNDARY_NODES = 2001  # x nodes per τ level on which the PINN's boundary is located
@@ -51,16 +52,17 @@ def _greeks(values: dict, s: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def network_boundary(problem, model, taus: np.ndarray) -> np.ndarray:
-    """S*(τ) of the network at each τ: walking up from the domain's lower end (exercised by
-    construction), where R[V] first falls below λ*/2 (linear between nodes); NaN where the lower
-    end is not in contact. One evaluation on the grid of all τ and BOUNDARY_NODES x-nodes."""
-    x = np.linspace(problem.bounds[0], 0.0, BOUNDARY_NODES)
+    """S*(τ) of the network at each τ: walking in from the end deep in the money (exercised by
+    construction) towards the strike, where R[V] first falls below λ*/2 (linear between nodes);
+    NaN where that end is not in contact. One evaluation on the grid of all τ and
+    BOUNDARY_NODES x-nodes."""
+    option = problem.option
+    x = np.linspace(problem.bounds[1] if option.call else problem.bounds[0], 0.0, BOUNDARY_NODES)
     grid_x, grid_tau = np.meshgrid(x, taus)
     residual = _network_values(problem, model, grid_x.ravel(), grid_tau.ravel())["residual"].reshape(grid_x.shape)
-    option = problem.option
     s = option.K * np.exp(x)
     found = []
-    for above in residual - (option.r * option.K - option.q * s) / 2:
+    for above in residual - option.omega * (option.q * s - option.r * option.K) / 2:
         outside = np.flatnonzero(above < 0)
         if len(outside) == 0:
             found.append(s[-1])
@@ -74,7 +76,7 @@ def network_boundary(problem, model, taus: np.ndarray) -> np.ndarray:
 
 
 def option_report(problem, model, evaluation, title: str):
-    """The :class:`pinn.report.Findings` of an American put run."""
+    """The :class:`pinn.report.Findings` of an American option run."""
     option, grid = problem.option, problem.reference_grid()
     spots = np.array(problem.params["spots"], dtype=float)
     x_spots = np.log(spots / option.K)
@@ -132,24 +134,25 @@ def _window_line(problem) -> np.ndarray:
     return np.linspace(lo, hi, 401)
 
 
-def _option_figure(problem, model, grid: AmericanPutGrid, taus, boundary, boundary_ref, title):
+def _option_figure(problem, model, grid: AmericanGrid, taus, boundary, boundary_ref, title):
     option = problem.option
     s = _window_line(problem)
     x = np.log(s / option.K)
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.6))
     ax = axes[0]
-    ax.plot(s, option.payoff(x), color="black", lw=1, label="payoff max(K − S, 0)")
+    ax.plot(s, option.payoff(x), color="black", lw=1, label=f"payoff max({'S − K' if option.call else 'K − S'}, 0)")
     for fraction, color in zip((0.1, 0.25, 0.5, 1.0), ("tab:blue", "tab:orange", "tab:green", "tab:red")):
         tau = np.full_like(x, fraction * option.T)
         ax.plot(s, _network_values(problem, model, x, tau)["V"], color=color, label=f"PINN, τ = {fraction * option.T:g}")
         ax.plot(s, grid.at(x, tau), color="black", ls=":", lw=1.2)
-    ax.set(xlabel="spot S", ylabel="put value V", title="V(S) at four times to expiry (dotted: reference)")
+    ax.set(xlabel="spot S", ylabel=f"{'call' if option.call else 'put'} value V",
+           title="V(S) at four times to expiry (dotted: reference)")
     ax.legend(fontsize=8)
     ax = axes[1]
     ax.plot(option.T - taus, boundary_ref, color="black", lw=2.5, alpha=0.35, label="reference")
     ax.plot(option.T - taus, boundary, color="tab:red", label="PINN")
     ax.set(xlabel="calendar time t = T − τ (years)", ylabel="exercise boundary S*",
-           title="early exercise below S*(t)")
+           title=f"early exercise {'above' if option.call else 'below'} S*(t)")
     ax.legend(fontsize=8)
     ax = axes[2]
     ax.semilogy(taus, np.maximum(np.abs(boundary - boundary_ref) / option.K, 1e-8), color="tab:red")
@@ -161,7 +164,7 @@ def _option_figure(problem, model, grid: AmericanPutGrid, taus, boundary, bounda
     return fig
 
 
-def _greeks_figure(problem, model, grid: AmericanPutGrid, title):
+def _greeks_figure(problem, model, grid: AmericanGrid, title):
     option = problem.option
     s = _window_line(problem)
     x = np.log(s / option.K)

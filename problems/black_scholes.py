@@ -1,12 +1,14 @@
-"""Black–Scholes pricing in log-price: the European put in closed form and the American put by
+"""Black–Scholes pricing in log-price: European options in closed form and American ones by
 penalised Crank–Nicolson finite differences, the classical reference of :mod:`problems.american`.
 
-With x = ln(S/K) and τ the time to expiry, a put's value V(x, τ) solves
+With x = ln(S/K) and τ the time to expiry, an option's value V(x, τ) solves
 
-    V_τ = L V := ½σ² V_xx + (r − q − ½σ²) V_x − r V,   V(x, 0) = ψ(x) = K max(1 − eˣ, 0),
+    V_τ = L V := ½σ² V_xx + (r − q − ½σ²) V_x − r V,   V(x, 0) = ψ(x) = K max(ω(eˣ − 1), 0)
 
-an American put the variational inequality min(V_τ − L V, V − ψ) = 0. The log grid makes the
-operator's coefficients constant and puts the strike on a node (the payoff's kink at x = 0).
+(ω = −1 for a put, +1 for a call), an American one the variational inequality
+min(V_τ − L V, V − ψ) = 0. The log grid makes the operator's coefficients constant and puts the
+strike on a node (the payoff's kink at x = 0). At the grid's ends the option is worth its
+deep-in-the-money value on one side and 0 on the other.
 
 The finite-difference reference (Forsyth & Vetzal 2002, "Quadratic convergence for valuing
 American options using a penalty method"): central differences on a uniform x grid with 0 a node,
@@ -36,46 +38,55 @@ RANNACHER_STEPS = 2    # Crank–Nicolson steps replaced by two implicit Euler h
 
 @dataclass(frozen=True)
 class Option:
-    """A put struck at K, expiring in T years; rate r, dividend yield q, volatility σ."""
+    """A put (or, with ``call``, a call) struck at K, expiring in T years; rate r, dividend yield
+    q, volatility σ. ω = −1 for a put and +1 for a call below."""
 
     K: float
     r: float
     q: float
     sigma: float
     T: float
+    call: bool = False
 
-    def european_put(self, x: Tensor, tau: Tensor) -> Tensor:
-        """The Black–Scholes European put at S = K eˣ and time to expiry τ (a torch function, so
-        autograd gives its Greeks); equals the payoff at τ = 0."""
+    @property
+    def omega(self) -> int:
+        return 1 if self.call else -1
+
+    def european(self, x: Tensor, tau: Tensor) -> Tensor:
+        """The Black–Scholes European price ωK(e^{x−qτ} N(ωd₁) − e^{−rτ} N(ωd₂)) at S = K eˣ and
+        time to expiry τ (a torch function, so autograd gives its Greeks); the payoff at τ = 0."""
         held = tau > 0
         tau_held = torch.where(held, tau, torch.ones_like(tau))  # the unused branch stays finite, as do its gradients
         s = self.sigma * torch.sqrt(tau_held)
         d1 = (x + (self.r - self.q + 0.5 * self.sigma ** 2) * tau_held) / s
         d2 = d1 - s
-        price = self.K * (torch.exp(-self.r * tau_held) * torch.special.ndtr(-d2)
-                          - torch.exp(x - self.q * tau_held) * torch.special.ndtr(-d1))
+        w = self.omega
+        price = w * self.K * (torch.exp(x - self.q * tau_held) * torch.special.ndtr(w * d1)
+                              - torch.exp(-self.r * tau_held) * torch.special.ndtr(w * d2))
         return torch.where(held, price, self.payoff(x))
 
     def payoff(self, x):
-        """K max(1 − eˣ, 0) (torch or numpy)."""
+        """K max(ω(eˣ − 1), 0) (torch or numpy)."""
         if isinstance(x, Tensor):
-            return self.K * torch.relu(1 - torch.exp(x))
-        return self.K * np.maximum(1 - np.exp(x), 0.0)
+            return self.K * torch.relu(self.omega * (torch.exp(x) - 1))
+        return self.K * np.maximum(self.omega * (np.exp(x) - 1), 0.0)
 
     def deep_in_the_money(self, x, tau):
-        """max(K − S, K e^{−rτ} − S e^{−qτ}): the put far below the exercise boundary (K − S once
-        S < S*(τ), which holds for every τ below the perpetual boundary when r > 0)."""
+        """max(ω(S − K), ω(S e^{−qτ} − K e^{−rτ})): the option deep in the money, where it is
+        exercised (ω(S − K) once S is beyond S*(τ), which holds for every τ beyond the perpetual
+        boundary) or, where early exercise never pays, worth its forward value."""
         s = np.exp(x)
-        return self.K * np.maximum(1 - s, np.exp(-self.r * tau) - s * np.exp(-self.q * tau))
+        return self.K * np.maximum(self.omega * (s - 1), self.omega * (s * np.exp(-self.q * tau) - np.exp(-self.r * tau)))
 
     def perpetual_boundary(self) -> float:
-        """S*_∞/K: the perpetual put's exercise boundary, a lower bound of S*(τ) for every τ.
-        γ < 0 solves ½σ²γ(γ − 1) + (r − q)γ − r = 0 and S*_∞ = K γ/(γ − 1); 0 when r ≤ 0 (early
-        exercise is then never optimal)."""
-        if self.r <= 0:
-            return 0.0
+        """S*_∞/K, the perpetual option's exercise boundary, which bounds S*(τ) for every τ (below
+        for a put, above for a call): γ solves ½σ²γ(γ − 1) + (r − q)γ − r = 0 (the root < 0 for a
+        put, > 1 for a call) and S*_∞ = K γ/(γ − 1). A put with r ≤ 0 (a call with q ≤ 0) is never
+        exercised early: 0 (∞)."""
+        if (self.q if self.call else self.r) <= 0:
+            return math.inf if self.call else 0.0
         a, b, c = 0.5 * self.sigma ** 2, self.r - self.q - 0.5 * self.sigma ** 2, -self.r
-        gamma = (-b - math.sqrt(b * b - 4 * a * c)) / (2 * a)
+        gamma = (-b + self.omega * math.sqrt(b * b - 4 * a * c)) / (2 * a)
         return gamma / (gamma - 1)
 
 
@@ -101,7 +112,8 @@ def _crank_nicolson(option: Option, x: np.ndarray, steps: int, keep_every: int) 
     for step, theta in plan:
         tau += step
         explicit = v[1:-1] + (1 - theta) * step * (lower * v[:-2] + diagonal * v[1:-1] + upper * v[2:])
-        ends = option.deep_in_the_money(x[0], tau), 0.0
+        far = option.deep_in_the_money(x[-1 if option.call else 0], tau)
+        ends = (0.0, far) if option.call else (far, 0.0)
         explicit[0] += theta * step * lower[0] * ends[0]
         explicit[-1] += theta * step * upper[-1] * ends[1]
         band = np.zeros((3, len(inner)))
@@ -126,8 +138,8 @@ def _crank_nicolson(option: Option, x: np.ndarray, steps: int, keep_every: int) 
 
 
 @dataclass
-class AmericanPutGrid:
-    """The Richardson-extrapolated American put on nodes x (log-price) and levels tau."""
+class AmericanGrid:
+    """The Richardson-extrapolated American option on nodes x (log-price) and levels tau."""
 
     option: Option
     x: np.ndarray
@@ -136,7 +148,7 @@ class AmericanPutGrid:
 
     @classmethod
     def solve(cls, option: Option, bounds: tuple[float, float], intervals: int = 1600, steps: int = 800,
-              levels: int = 100) -> "AmericanPutGrid":
+              levels: int = 100) -> "AmericanGrid":
         """On x ∈ bounds widened to put 0 on a node; ``intervals`` × ``steps`` for the coarse solve
         (the fine one doubles both). ``levels`` must divide ``steps``: the τ levels kept."""
         lo, hi = bounds
@@ -184,23 +196,27 @@ class AmericanPutGrid:
         return {"delta": v_x / s, "gamma": (v_xx - v_x) / s ** 2, "theta": np.where(held, -operator, 0.0)}
 
     def exercise_boundary(self) -> np.ndarray:
-        """S*(τ) at each kept level τ > 0 (contact_boundary on the grid values)."""
-        return np.array([contact_boundary(self.x, self.values[:, k], self.option)
-                         for k in range(1, len(self.tau))]) * self.option.K
+        """S*(τ) at each kept level τ > 0 (:func:`contact_boundary` on the grid values; a call's
+        is found on the mirrored grid, its exercise region lying above the strike)."""
+        o = self.option
+        found = []
+        for k in range(1, len(self.tau)):
+            gap = np.clip(self.values[:, k] - o.payoff(self.x), 0, None) / o.K
+            found.append(-contact_boundary(-self.x[::-1], gap[::-1]) if o.call else contact_boundary(self.x, gap))
+        return o.K * np.exp(np.array(found))
 
 
-def contact_boundary(x: np.ndarray, values: np.ndarray, option: Option, floor: float = 1e-6) -> float:
-    """S*/K for one τ: the largest x below the strike with V − ψ ≤ floor·K, refined by smooth
-    pasting: beyond x* the gap grows as ½(V − ψ)_xx (x − x*)², so √gap is linear in x there and a
-    line through √gap at the first two nodes above ``floor`` meets zero at x*. NaN without contact."""
-    gap = np.clip(values - option.payoff(x), 0, None) / option.K
-    below_strike = x < 0
-    touching = np.nonzero(below_strike & (gap <= floor))[0]
+def contact_boundary(x: np.ndarray, gap: np.ndarray, floor: float = 1e-6) -> float:
+    """x* for one τ, the exercise region lying below it (x ascending, gap = (V − ψ)/K ≥ 0): the
+    largest x below the strike with gap ≤ floor, refined by smooth pasting: beyond x* the gap
+    grows as ½(V − ψ)_xx (x − x*)², so √gap is linear in x there and a line through √gap at the
+    first two nodes above ``floor`` meets zero at x*. NaN without contact."""
+    touching = np.nonzero((x < 0) & (gap <= floor))[0]
     if len(touching) == 0:
         return float("nan")
     first = touching[-1] + 1
     x1, x2 = x[first], x[first + 1]
     g1, g2 = math.sqrt(gap[first]), math.sqrt(gap[first + 1])
     if g2 <= g1:
-        return float(math.exp(x1))
-    return float(math.exp(x1 - g1 * (x2 - x1) / (g2 - g1)))
+        return float(x1)
+    return float(x1 - g1 * (x2 - x1) / (g2 - g1))

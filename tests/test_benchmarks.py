@@ -16,7 +16,7 @@ SMOKE = {  # script -> arguments for a run of a few seconds
     "untuned": ["--steps-scale", "0.01", "reaction", "obstacle_skewed1d"],
     "faults": ["--interrupts", "1", "--kills", "1", "--load", "0"],  # --load trains radial2d four times
     "evolution": ["--steps-scale", "0.01", "--seeds", "1", "heat1d"],
-    "american": ["--steps-scale", "0.01", "andersen"],
+    "american": ["--steps-scale", "0.01", "call"],
 }
 
 

@@ -7,7 +7,6 @@ The full runs are benchmarks/american.py; the bounds sit above the measured valu
 the seed-to-seed and thread-to-thread margin and far below what a broken transform, obstacle or
 reference gives (the payoff itself is 9.57 from the price at the money).
 """
-import csv
 from pathlib import Path
 
 import pytest
@@ -58,14 +57,16 @@ def test_expression_twin_is_within_twice_the_registered_error(registered, tmp_pa
     assert scored["max_price_error"] <= 2 * max(registered.metrics["max_price_error"], 1e-3)
 
 
-def test_compare_tables_the_option_columns(tmp_path):
-    from pinn.cli import main
-    out = tmp_path / "compare"
-    code = main(["compare", str(ROOT / "configs" / "american_put.yaml"), "--penalties", "leaky",
-                 "--formulations", "complementarity", "--steps-scale", "0.01", "--out", str(out)])
-    assert code == 0
-    rows = list(csv.DictReader((out / "comparison.csv").open()))
-    assert [r["penalty"] for r in rows] == ["leaky"]
-    assert all(float(r["max_price_error"]) < 10 and float(r["exercise_boundary_error"]) < 1 for r in rows)
-    assert "contact_iou" not in rows[0]  # nothing to show for an option: the column is left out
-    assert "max delta error" in (out / "comparison.md").read_text()
+def test_compare_tables_the_option_columns():
+    from pinn.compare import _columns
+    option = {"formulation": "complementarity", "penalty": "leaky", "mu": 1.0, "rel_l2": 2e-4, "alpha": None,
+              "free_boundary_error": None, "contact_iou": None, "max_price_error": 3e-2,
+              "exercise_boundary_error": 2e-3, "max_delta_error": 1e-3, "train_seconds": 150.0, "status": "ok"}
+    columns = _columns([option])
+    assert {"max_price_error", "exercise_boundary_error", "max_delta_error"} <= set(columns)
+    assert not {"contact_iou", "free_boundary_error", "alpha"} & set(columns)  # nothing to show for an option
+    assert columns[-2:] == ("train_seconds", "status")
+    steady = {**option, "contact_iou": 0.9, "free_boundary_error": 1e-3}
+    for key in ("max_price_error", "exercise_boundary_error", "max_delta_error"):
+        steady.pop(key)
+    assert "contact_iou" in _columns([steady]) and "max_price_error" not in _columns([steady])
