@@ -156,8 +156,9 @@ def _option_figure(problem, model, grid: AmericanGrid, taus, boundary, boundary_
     ax.legend(fontsize=8)
     ax = axes[2]
     ax.semilogy(taus, np.maximum(np.abs(boundary - boundary_ref) / option.K, 1e-8), color="tab:red")
-    ax.axvline(BOUNDARY_FROM * option.T, color="gray", ls="--", lw=1)
-    ax.axhline(5e-3, color="gray", ls=":", lw=1)
+    ax.axvline(BOUNDARY_FROM * option.T, color="gray", ls="--", lw=1, label=f"scored from τ = {BOUNDARY_FROM:g} T")
+    ax.axhline(5e-3, color="gray", ls=":", lw=1, label="0.5 % of K")
+    ax.legend(fontsize=8)
     ax.set(xlabel="time to expiry τ", ylabel="|S* − S*_ref| / K", title="exercise-boundary error")
     fig.suptitle(title)
     fig.tight_layout()
