@@ -41,7 +41,7 @@ import torch
 
 from pinn.domains import SpaceTime, interval
 from pinn.errors import ParamError
-from pinn.params import Param, non_negative, positive
+from pinn.params import Param
 
 from .base import LowerObstacle, Problem
 from .black_scholes import AmericanGrid, Option
@@ -59,11 +59,15 @@ class AmericanOption(Problem):
 
     call = False
     parameters_spec = {
-        "K": positive("float", default=100.0, doc="strike"),
-        "r": non_negative("float", default=0.05, doc="risk-free rate (continuous, per year)"),
-        "q": non_negative("float", default=0.05, doc="dividend yield (continuous, per year)"),
-        "sigma": positive("float", default=0.25, doc="volatility (per √year)"),
-        "T": positive("float", default=1.0, doc="time to expiry in years"),
+        "K": Param(100.0, "float", lambda v: 1e-6 <= v <= 1e12, "a strike in [1e-6, 1e12]", "strike"),
+        "r": Param(0.05, "float", lambda v: 0 <= v <= 1, "a rate in [0, 1] per year",
+                   "risk-free rate (continuous, per year)"),
+        "q": Param(0.05, "float", lambda v: 0 <= v <= 1, "a yield in [0, 1] per year",
+                   "dividend yield (continuous, per year)"),
+        "sigma": Param(0.25, "float", lambda v: 0 < v <= 5, "a volatility in (0, 5] per √year",
+                       "volatility (per √year)"),
+        "T": Param(1.0, "float", lambda v: 0 < v <= 50, "a time to expiry in (0, 50] years",
+                   "time to expiry in years"),
         "S_min": Param(None, "float", lambda v: v > 0, "a number > 0",
                        "lower end of the domain in S (default: see problems.american)"),
         "S_max": Param(None, "float", lambda v: v > 0, "a number > 0",
@@ -134,9 +138,7 @@ class AmericanOption(Problem):
     def in_the_money_end(self, p: Tensor) -> Tensor:
         """V deep in the money: ω(S − K) where exercised (exact beyond the perpetual boundary),
         else the forward value (:meth:`problems.black_scholes.Option.deep_in_the_money`)."""
-        o, x, tau = self.option, p[:, :1], p[:, 1:]
-        s, w = torch.exp(x), o.omega
-        return o.K * torch.maximum(w * (s - 1), w * (s * torch.exp(-o.q * tau) - torch.exp(-o.r * tau)))
+        return self.option.deep_in_the_money(p[:, :1], p[:, 1:])
 
     def european(self, p: Tensor) -> Tensor:
         return self.option.european(p[:, :1], p[:, 1:])

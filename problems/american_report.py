@@ -143,7 +143,8 @@ def _option_figure(problem, model, grid: AmericanGrid, taus, boundary, boundary_
     ax.plot(s, option.payoff(x), color="black", lw=1, label=f"payoff max({'S − K' if option.call else 'K − S'}, 0)")
     for fraction, color in zip((0.1, 0.25, 0.5, 1.0), ("tab:blue", "tab:orange", "tab:green", "tab:red")):
         tau = np.full_like(x, fraction * option.T)
-        ax.plot(s, _network_values(problem, model, x, tau)["V"], color=color, label=f"PINN, τ = {fraction * option.T:g}")
+        ax.plot(s, _network_values(problem, model, x, tau)["V"], color=color,
+                label=f"PINN, τ = {fraction * option.T:g}")
         ax.plot(s, grid.at(x, tau), color="black", ls=":", lw=1.2)
     ax.set(xlabel="spot S", ylabel=f"{'call' if option.call else 'put'} value V",
            title="V(S) at four times to expiry (dotted: reference)")

@@ -72,11 +72,13 @@ class Option:
         return self.K * np.maximum(self.omega * (np.exp(x) - 1), 0.0)
 
     def deep_in_the_money(self, x, tau):
-        """max(ω(S − K), ω(S e^{−qτ} − K e^{−rτ})): the option deep in the money, where it is
-        exercised (ω(S − K) once S is beyond S*(τ), which holds for every τ beyond the perpetual
-        boundary) or, where early exercise never pays, worth its forward value."""
-        s = np.exp(x)
-        return self.K * np.maximum(self.omega * (s - 1), self.omega * (s * np.exp(-self.q * tau) - np.exp(-self.r * tau)))
+        """max(ω(S − K), ω(S e^{−qτ} − K e^{−rτ})) (torch or numpy): the option deep in the money,
+        where it is exercised (ω(S − K) once S is beyond S*(τ), which holds for every τ beyond the
+        perpetual boundary) or, where early exercise never pays, worth its forward value."""
+        lib = torch if isinstance(x, Tensor) else np
+        s = lib.exp(x)
+        forward = s * lib.exp(-self.q * tau) - lib.exp(-self.r * tau)
+        return self.K * lib.maximum(self.omega * (s - 1), self.omega * forward)
 
     def perpetual_boundary(self) -> float:
         """S*_∞/K, the perpetual option's exercise boundary, which bounds S*(τ) for every τ (below

@@ -79,8 +79,8 @@ def space_time_transform(problem):
             return next(iter(data.values()))
         return data[a] + (data[b] - data[a]) * (p[:, :1] - a) / length
 
-    base_rate = lambda end: float(_time_derivative(base, torch.tensor([[end, t0]], dtype=torch.float64)))
-    rates = {end: _rate(bc, end, t0) - base_rate(end) for end, bc in ends.items()} if rate is not None else {}
+    rates = ({end: _rate(bc.value, end, t0) - _rate(base, end, t0) for end, bc in ends.items()}
+             if rate is not None else {})
 
     def slope(p):  # ℓ_t(x, t₀): the interpolant of the ends' rates g'(t₀), linear in x
         if len(rates) < 2:
@@ -115,15 +115,9 @@ def _time_derivative(fn, p):
     return torch.zeros_like(values) if g is None else g[:, -1:]
 
 
-def _rate(bc, end: float, t0: float) -> float:
-    """g'(t₀) of the data of an end, by autograd (0 for data constant in time)."""
-    point = torch.tensor([[end, t0]], dtype=torch.float64, requires_grad=True)
-    with torch.enable_grad():
-        data = bc.value(point)
-        if not data.requires_grad:
-            return 0.0
-        (g,) = torch.autograd.grad(data.sum(), point, allow_unused=True)
-    return 0.0 if g is None else float(g[0, 1])
+def _rate(fn, end: float, t0: float) -> float:
+    """∂fn/∂t at (end, t₀) (0 for data constant in time)."""
+    return float(_time_derivative(fn, torch.tensor([[end, t0]], dtype=torch.float64)))
 
 
 def _compatible(value, rate, ends, t0) -> bool:
@@ -133,7 +127,7 @@ def _compatible(value, rate, ends, t0) -> bool:
         data = float(bc.value(point))
         mismatch = abs(float(value.value(point)) - data)
         if rate is not None:
-            mismatch = max(mismatch, abs(float(rate.value(point)) - _rate(bc, end, t0)))
+            mismatch = max(mismatch, abs(float(rate.value(point)) - _rate(bc.value, end, t0)))
         if mismatch > COMPATIBLE * (1 + abs(data)):
             return False
     return True

@@ -125,6 +125,9 @@ def parse(params):
     ({"spots": 100}, "problem.params.spots"),
     ({"window": [150, 50]}, "problem.params.window.*0 < lo < hi"),
     ({"sigma": 0}, "problem.params.sigma"),
+    ({"sigma": 142}, r"problem.params.sigma: got 142.0; expected a volatility in \(0, 5\]"),
+    ({"T": 100}, "problem.params.T.*in \\(0, 50\\] years"),
+    ({"r": 1.5}, r"problem.params.r.*\[0, 1\]"),
     ({"spots": [40, 100]}, r"problem.params.spots.*within the domain \[S_min, S_max\] = \[46.24"),
 ])
 def test_bad_option_parameters_are_located(params, message):

@@ -222,3 +222,16 @@ def test_base_needs_a_domain_with_time():
                                        "boundary": ENDS, "base": "x"}}
     with pytest.raises(ConfigError, match="problem.base.*only for a domain with time"):
         config.parse(steady)
+
+
+def test_a_base_solution_keeps_a_second_initial_condition_exact():
+    wave = dict(equation="u_tt - u_xx", initial=[{"value": "abs(x - 0.5)"}, {"value": "x*(1 - x)", "derivative": 1}],
+                boundary=KINKED["boundary"], base="abs(x - 0.5) + t*x")
+    transform, covered = validate(config.parse(expression(**wave))).problem.hard_dirichlet()
+    assert len(covered) == 4
+    x = torch.rand(32, 1, dtype=torch.float64)
+    p = torch.cat([x, torch.zeros_like(x)], 1).requires_grad_(True)
+    u = transform(p, torch.cos(5 * p[:, :1]) + p[:, 1:])
+    (u_t,) = torch.autograd.grad(u.sum(), p)
+    assert torch.allclose(u.detach(), (x - 0.5).abs(), atol=1e-14)
+    assert torch.allclose(u_t[:, 1:], x * (1 - x), atol=1e-12)  # v0 minus the base's rate x, plus it back
