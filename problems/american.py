@@ -91,9 +91,8 @@ class AmericanOption(Problem):
         exercised = 0 < perpetual < math.inf
         # the end deep in the money (low S for a put) and the one far out of it
         in_the_money = w * max(w * math.log(perpetual), math.log(2)) if exercised else w * far
-        ends = {"S_min": p["S_min"], "S_max": p["S_max"]}
         default = sorted((p["K"] * math.exp(in_the_money), p["K"] * math.exp(-w * far)))
-        s_min, s_max = ends["S_min"] or default[0], ends["S_max"] or default[1]
+        s_min, s_max = p["S_min"] or default[0], p["S_max"] or default[1]
         self.bounds = (math.log(s_min / p["K"]), math.log(s_max / p["K"]))
         if not s_min < p["K"] < s_max:
             key, value = ("S_min", s_min) if s_min >= p["K"] else ("S_max", s_max)
