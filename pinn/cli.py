@@ -92,7 +92,8 @@ def cmd_list(args) -> int:
     from .smoothness import suitable_names
     print("problems:")
     for name, cls in sorted(problems.REGISTRY.items()):
-        params = ", ".join(f"{k}={p.default!r}" for k, p in cls.parameters_spec.items())
+        params = ", ".join(f"{k}={p.default!r}" + (" (learnable)" if p.learnable else "")
+                           for k, p in cls.parameters_spec.items())
         print(f"  {name:<18} order {cls.order}  {cls.summary}" + (f"  [{params}]" if params else ""))
     print(f"  {'expression':<18} any      a PDE written in the config: domain, equation, boundary, exact, "
           f"obstacle (README: 'A problem written in YAML')")

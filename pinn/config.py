@@ -18,6 +18,8 @@ from typing import Any, Mapping
 
 from . import activations, constraints, defaults, expr, penalties, sampling, yaml_source
 from .errors import ParamError
+from .inverse_schema import DataConfig, names_list, read_data
+from .params import LearntSpec, learnt_specs
 from .problem_schema import ProblemConfig, expression_text, problem_section
 from .schema import (Context, Parser, choice, derived, integer, mapping, number, option, section,
                      section_list, text)
@@ -133,6 +135,7 @@ STAGE_KEYS = {"adam": ("optimizer", "steps", "lr"),
               "bfgs": ("optimizer", "steps", "lr") + QUASI_NEWTON_ONLY}
 
 
+
 @dataclass(frozen=True)
 class StageConfig:
     optimizer: str = option(dataclasses.MISSING, choice(*STAGE_KEYS),
@@ -154,6 +157,8 @@ class StageConfig:
     mu: float | None = option(None, number(greater_than=0),
                               "obstacle problems: constraint.mu for this stage only (continuation: "
                               "raise it from stage to stage)")
+    freeze: tuple = option(tuple, names_list, "inverse problems: learnt parameters held at their current "
+                                              "values during this stage, e.g. [eps]")
 
 
 DEFAULT_LR = {"adam": 1e-3, "lbfgs": 1.0, "bfgs": 1.0}
@@ -167,7 +172,7 @@ def stages_section(ctx, path, value):
             if key in item and key not in allowed:
                 owner = "an L-BFGS" if key == "history" else "a quasi-Newton (lbfgs, bfgs)"
                 ctx.fail(path + (i, key), f"is {owner} setting; this {stage.optimizer} stage takes "
-                                          f"{', '.join(allowed)}, mu, params")
+                                          f"{', '.join(allowed)}, mu, params, freeze")
         if stage.lr is None:
             stage = dataclasses.replace(stage, lr=DEFAULT_LR[stage.optimizer])
         stages.append(stage)
@@ -181,6 +186,7 @@ class WeightsConfig:
     residual: float = option(1.0, number(at_least=0), "weight of the mean squared PDE residual")
     boundary: float = option(100.0, number(at_least=0), "weight of the boundary-condition terms")
     constraint: float = option(1.0, number(at_least=0), "weight of inequality-constraint terms")
+    data: float = option(1.0, number(greater_than=0), "inverse problems: weight of the mean squared data misfit")
     causal: float | None = option(None, number(greater_than=0),
                                   "evolution problems: causal weighting of the residual in time, exp(-causal "
                                   "* the loss at earlier times) on 32 time slabs (Wang et al. 2024); off "
@@ -235,6 +241,8 @@ class RunConfig:
     training: TrainingConfig = option(TrainingConfig, section(TrainingConfig), "the training section")
     constraint: ConstraintConfig | None = option(None, section(ConstraintConfig),
                                                  "obstacle problems only: formulation, penalty, mu")
+    data: DataConfig | None = option(None, section(DataConfig), "inverse problems: measured values of u "
+                                                                "(file, noise)")
 
 
 # ---------------------------------------------------------------- loading
@@ -255,7 +263,8 @@ def parse(data, source: str = "<config>", overrides: Mapping[str, Any] | None = 
         _set_path(data, key, value)
     cfg = _by_problem_kind(ctx, section(RunConfig)(ctx, (), data))
     _check_stage_params(ctx, cfg)
-    return _check_constraint(ctx, cfg, data.get("constraint"))
+    return read_data(ctx, _check_constraint(ctx, cfg, data.get("constraint")))
+
 
 
 def _by_problem_kind(ctx, cfg: RunConfig) -> RunConfig:
@@ -273,7 +282,7 @@ def _by_problem_kind(ctx, cfg: RunConfig) -> RunConfig:
     stages = training.stages
     if stages == defaults.AUTO:
         recipe = defaults.stages(problem, parameter_count(defaults.input_width(cfg.network, problem),
-                                                          cfg.network.layers))
+                                                          cfg.network.layers), tuple(learnt_specs(cfg.problem.params)))
         stages = stages_section(ctx, ("training", "stages"), recipe)
     points = dataclasses.replace(points, interior=interior, boundary=boundary)
     if problem.domain.dim == 1 and "points.boundary" in auto:
@@ -306,7 +315,17 @@ def _check_constraint(ctx, cfg: RunConfig, given) -> RunConfig:
 def _check_stage_params(ctx, cfg: RunConfig):
     """Each stage's ``params`` must be valid parameters of the run's problem."""
     import problems
+    learnt = learnt_specs(cfg.problem.params)
     for i, stage in enumerate(cfg.training.stages):
+        for j, name in enumerate(stage.freeze):
+            if name not in learnt:
+                ctx.fail(("training", "stages", i, "freeze", j), f"got {name!r}; expected a learnt parameter "
+                                                                 f"({', '.join(learnt) or 'none is learnt'})")
+        overlap = [name for name in stage.params if name in learnt]
+        if overlap:
+            ctx.fail(("training", "stages", i, "params", overlap[0]),
+                     f"{overlap[0]} is learnt (problem.params.{overlap[0]}); a stage cannot also set it (use "
+                     f"freeze: [{overlap[0]}] to hold it during a stage)")
         if stage.params:
             path = ("training", "stages", i, "params")
             try:
@@ -337,8 +356,11 @@ def to_dict(cfg) -> dict:
                 return {"name": value.name, **{k: plain(v) for k, v in value.params.items()}}
             if isinstance(value, StageConfig):
                 keys = STAGE_KEYS[value.optimizer] + (("params",) if value.params else ()) + (
-                    ("mu",) if value.mu is not None else ())
+                    ("mu",) if value.mu is not None else ()) + (("freeze",) if value.freeze else ())
                 return {k: plain(getattr(value, k)) for k in keys}
+            if isinstance(value, LearntSpec):
+                return {"learn": True, **{k: plain(v) for k, v in vars(value).items() if v is not None
+                                          and v is not False}}
             # None means "not given" (an expression problem's optional keys, a robin-only a): left out
             return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                     if getattr(value, f.name) is not None and "derived" not in f.metadata}
@@ -352,7 +374,8 @@ def to_dict(cfg) -> dict:
 
 # What a checkpoint's weights mean: the problem (less what it is scored against), the network, the
 # constraint, and what fixes the initial weights and the points. A resume needs all of it equal.
-MODEL_KEYS = {"problem": None, "network": None, "constraint": None, "training": ("seed", "dtype", "points")}
+MODEL_KEYS = {"problem": None, "network": None, "constraint": None, "training": ("seed", "dtype", "points"),
+              "data": None}
 # The mathematics of the run: the above, the schedule and the loss weights. Not in it: the name,
 # the reference, and how the numbers are computed (device, threads, derivative path, compile, logging).
 MATH_KEYS = {**MODEL_KEYS, "training": MODEL_KEYS["training"] + ("stages", "weights")}
@@ -360,6 +383,8 @@ MATH_KEYS = {**MODEL_KEYS, "training": MODEL_KEYS["training"] + ("stages", "weig
 
 def _digest(cfg: RunConfig, keys: Mapping) -> str:
     data = to_dict(cfg)
+    if cfg.data is not None:  # the measurements themselves, not where the file lies
+        data["data"] = {"noise": cfg.data.noise, "sha256": cfg.data.measurements.sha256}
     chosen = {}
     for part, fields in keys.items():
         value = data.get(part)

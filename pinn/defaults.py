@@ -11,6 +11,8 @@ counts out, gets the recipe measured best for its kind of problem (figures in th
   (min(r, μ g));
 * **evolution problems** (a time axis): the smooth recipe with a longer quasi-Newton stage, on
   4096 space–time points;
+* **inverse problems** (learnt coefficients): the smooth recipe with the coefficients held during
+  Adam;
 * **points**: more interior points in 2D than in 1D and more for obstacle problems (the free
   boundary is located by the points near it); on a soft boundary side of a 2D box as many points
   as the interior has along one axis, twice over (never 2 per side).
@@ -50,9 +52,13 @@ def boundary_points(problem, interior: int) -> int:
     return 1 if problem.domain.dim == 1 else 2 * math.ceil(math.sqrt(interior))
 
 
-def stages(problem, parameters: int) -> list[dict]:
+def stages(problem, parameters: int, learnt: tuple = ()) -> list[dict]:
     """The schedule for ``problem`` with a network of ``parameters`` weights, as stage mappings
-    (learning rates are each optimiser's default, config.DEFAULT_LR)."""
+    (learning rates are each optimiser's default, config.DEFAULT_LR). With ``learnt`` coefficients
+    (an inverse problem) Adam holds them at their initial values while the network learns the
+    physics there; the quasi-Newton stage then moves both. Released at once, a coefficient can run
+    to a trivial solution before the network means anything (inverse_reaction1d started at
+    r = 1e4: r fell to 1e-5, where u = 0 solves the equation; held first, it found 1001.9)."""
     quasi_newton = "bfgs" if parameters <= bfgs.MAX_PARAMETERS else "lbfgs"
     if is_obstacle(problem) and not is_evolution(problem):  # in time: measured on american_put, μ = 1
         continuation = [{"optimizer": "adam", "steps": 1000, "mu": 10},
@@ -61,7 +67,7 @@ def stages(problem, parameters: int) -> list[dict]:
         if problem.domain.dim == 1:  # cheap in 1D, and it sharpens a weakly pinned free boundary
             continuation.append({"optimizer": quasi_newton, "steps": 900, "mu": 300, "min_improvement": 0})
         return continuation
-    return [{"optimizer": "adam", "steps": 1000},
+    return [{"optimizer": "adam", "steps": 1000, **({"freeze": list(learnt)} if learnt else {})},
             {"optimizer": quasi_newton, "steps": EVOLUTION_STEPS if is_evolution(problem) else 2000}]
 
 
@@ -94,6 +100,7 @@ def describe(training, problem) -> str | None:
     chosen = []
     if "stages" in training.defaulted:
         chosen.append(" + ".join(f"{s.optimizer} {s.steps}" + (f" (mu {s.mu:g})" if s.mu is not None else "")
+                                 + (f" (holding {', '.join(s.freeze)})" if s.freeze else "")
                                  for s in training.stages))
     points = training.points
     if "points.interior" in training.defaulted:

@@ -99,13 +99,17 @@ class Symbols:
 
     ``coordinates``: the variable names, one per axis; ``params``: name -> value (folded in);
     ``field``: whether u and its derivatives may appear; ``context`` completes "not available
-    here" messages (e.g. "a boundary value is a function of x only").
+    here" messages (e.g. "a boundary value is a function of x only"). ``live``: learnt parameters,
+    name -> a function giving the current value (read at every evaluation, never folded);
+    ``learnt``: the learnt names, refused where they are not live.
     """
 
     coordinates: tuple[str, ...] = ("x",)
     params: Mapping[str, float] = None
     field: bool = False
     context: str = ""
+    live: Mapping[str, Callable[[], Tensor]] = None
+    learnt: tuple = ()
 
     def derivative_names(self) -> dict[str, tuple[int, ...]]:
         """``u``, ``u_x``, ..., ``u_xy`` ... -> sorted multi-index of axes, up to MAX_ORDER."""
@@ -126,7 +130,7 @@ class Symbols:
                 parts += ["u", "u_x", "u_y", "u_xx", "u_xy", "u_yy", "... (up to order 4)"]
             parts.append("lap(u)")
             parts += [f"{d}(...)" for d in derivative_operators(self.coordinates)]
-        parts += list(self.params or {}) + list(CONSTANTS)
+        parts += list(self.params or {}) + list(self.live or {}) + list(CONSTANTS)
         return ", ".join(parts)
 
 
@@ -300,6 +304,12 @@ class _Compiler:
             dims = self.derivative_names[name]
             self.used.add(dims)
             return ((lambda scope: scope.field.value) if not dims else (lambda scope: scope.field.d(*dims))), False
+        if symbols.live and name in symbols.live:
+            current = symbols.live[name]
+            return (lambda scope: current()), False
+        if name in symbols.learnt:
+            self.fail(f"'{name}' is learnt: a learnt parameter may appear in the equation only (here its "
+                      f"value would be a guess)", node)
         if name in self.params:
             tensor = torch.tensor(float(self.params[name]), dtype=torch.float64)
             return (lambda scope: tensor), True

@@ -11,7 +11,11 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+import torch
+
 from .errors import ParamError
+
+LOG_BOUNDS_RATIO = 10.0  # learnt bounds spanning a decade or more are mapped in log space
 
 
 def _is_number(value) -> bool:
@@ -36,6 +40,8 @@ class Param:
     'str') and an optional check.
 
     ``check(value) -> bool`` and ``expect`` (text such as "a number > 0") describe the allowed values.
+    ``learnable``: the problem reads the parameter only where a live tensor can stand for it (its
+    residual), so an inverse problem may learn it from data (:mod:`pinn.coefficients`).
     """
 
     default: Any
@@ -43,6 +49,7 @@ class Param:
     check: Callable[[Any], bool] | None = None
     expect: str | None = None
     doc: str = ""
+    learnable: bool = False
 
     def expected(self) -> str:
         return self.expect or {"int": "an integer", "float": "a number", "floats": "a list of numbers",
@@ -103,9 +110,96 @@ def resolve_registered(registry: Mapping, name: str, params: Mapping | None) -> 
     return resolve(registry[name].parameters_spec, params)
 
 
-def positive(kind: str = "float", default=1.0, doc: str = "") -> Param:
-    return Param(default, kind, lambda v: v > 0, f"{'an integer' if kind == 'int' else 'a number'} > 0", doc)
+def positive(kind: str = "float", default=1.0, doc: str = "", learnable: bool = False) -> Param:
+    return Param(default, kind, lambda v: v > 0, f"{'an integer' if kind == 'int' else 'a number'} > 0", doc,
+                 learnable)
 
 
 def non_negative(kind: str = "float", default=0.0, doc: str = "") -> Param:
     return Param(default, kind, lambda v: v >= 0, f"{'an integer' if kind == 'int' else 'a number'} >= 0", doc)
+
+
+@dataclass(frozen=True)
+class LearntSpec:
+    """A learnt parameter as declared: ``{learn: true, initial, positive | bounds, exact}``.
+
+    The optimisers move an unconstrained z, mapped to the value v so that its scale never matters:
+
+    * ``positive: true``  →  v = exp(z)  (a relative change per unit of z: 1e-3 and 1e3 train alike);
+    * ``bounds: [a, b]``  →  v = a + (b − a)·s(z) with s the logistic function, or, where 0 < a and
+      b ≥ 10a, log v = log a + (log b − log a)·s(z): smooth, and never outside (a, b);
+    * neither             →  v = c·z with c = |initial| (1 where the initial value is 0).
+
+    ``exact`` is the true value where it is known (synthetic data): the identified value is scored
+    against it and the exact solution or reference is computed with it."""
+
+    initial: float
+    positive: bool = False
+    bounds: tuple | None = None
+    exact: float | None = None
+
+    @property
+    def log_space(self) -> bool:
+        if self.bounds is None:
+            return self.positive
+        lo, hi = self.bounds
+        return lo > 0 and hi >= LOG_BOUNDS_RATIO * lo
+
+    def to_value(self, z: torch.Tensor) -> torch.Tensor:
+        """v from the unconstrained z (above)."""
+        if self.bounds is not None:
+            lo, hi = self.bounds
+            s = torch.sigmoid(z)
+            if self.log_space:
+                return torch.exp(math.log(lo) + (math.log(hi) - math.log(lo)) * s)
+            return lo + (hi - lo) * s
+        if self.positive:
+            return torch.exp(z)
+        return self._scale * z
+
+    def to_unconstrained(self, v: float) -> float:
+        """z with to_value(z) = v (v strictly inside the bounds)."""
+        if self.bounds is not None:
+            lo, hi = self.bounds
+            s = ((math.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo)) if self.log_space
+                 else (v - lo) / (hi - lo))
+            return math.log(s / (1 - s))
+        if self.positive:
+            return math.log(v)
+        return v / self._scale
+
+    @property
+    def _scale(self) -> float:
+        return abs(self.initial) or 1.0
+
+    def at_bound(self, v: float) -> str | None:
+        """Which bound v has run into ("lower", "upper"), or None: within 1e-3 of the interval
+        (relative, in log space where the map is), where the logistic map has flattened and the
+        gradient no longer moves it."""
+        if self.bounds is None:
+            return None
+        fraction = self._fraction(v)
+        return "lower" if fraction < 1e-3 else "upper" if fraction > 1 - 1e-3 else None
+
+    def _fraction(self, v: float) -> float:
+        lo, hi = self.bounds
+        if self.log_space:
+            return (math.log(max(v, lo)) - math.log(lo)) / (math.log(hi) - math.log(lo))
+        return (v - lo) / (hi - lo)
+
+
+def initial_values(params: Mapping) -> dict:
+    """Parameter values with each learnt one at its initial value."""
+    return {name: v.initial if isinstance(v, LearntSpec) else v for name, v in params.items()}
+
+
+def true_values(params: Mapping) -> dict | None:
+    """Parameter values with each learnt one at its true (``exact``) value; None if one lacks it."""
+    if any(isinstance(v, LearntSpec) and v.exact is None for v in params.values()):
+        return None
+    return {name: v.exact if isinstance(v, LearntSpec) else v for name, v in params.items()}
+
+
+def learnt_specs(params: Mapping) -> dict:
+    """name -> LearntSpec of the learnt parameters."""
+    return {name: v for name, v in params.items() if isinstance(v, LearntSpec)}

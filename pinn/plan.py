@@ -31,10 +31,12 @@ from math import comb
 import torch
 
 from . import activations, bfgs, constraints, defaults, expr, penalties, report, sampling, smoothness, threads
+from .coefficients import Coefficients, LiveParams
 from .config import RunConfig
 from .errors import ConfigError
 from .losses import PinnLoss, collocation
 from .network import MLP, parameter_count
+from .params import learnt_specs
 
 MIN_SIDE_POINTS = 16     # fewer on a soft 2D side leave the condition free between them
 SAVED_PER_STREAM = 4     # tensors autograd keeps per stream and layer (pre-activation, σ', σ'', output)
@@ -58,6 +60,7 @@ class Plan:
     reference_rows: list | None  # the reference on the test grid (report.reference_on_grid)
     threads: int | None        # CPU threads to train with (pinn.threads); None off the CPU
     memory_bytes: int          # the estimate above
+    truth: object = None       # inverse problems: the problem at the true parameter values, where given
 
 
 def activation_label(cfg: RunConfig) -> str:
@@ -89,15 +92,34 @@ def prepare(cfg: RunConfig, force: bool = False):
     return problem, make_activation, [*([warning] if warning else []), *kinks]
 
 
-def _given(cfg: RunConfig, problem, soft: list) -> list[str]:
+def _given(cfg: RunConfig, problem, soft: list, scored) -> list[str]:
     """Warnings about what the user gave: an exact solution that fails the equation or the data,
-    extra conditions (problem.notes), too few points on a soft side of a 2D box."""
-    found = [*problem.notes, *problem.data_mismatches()]
+    measurements that disagree with it beyond their stated noise (both judged on ``scored``, the
+    problem at the true parameter values; None where they are not known), extra conditions
+    (problem.notes), too few points on a soft side of a 2D box."""
+    found = list(problem.notes)
+    if scored is not None:
+        found += [*scored.data_mismatches(), *_measurements_against_exact(cfg, scored)]
     if problem.domain.dim > 1 and soft and cfg.training.points.boundary < MIN_SIDE_POINTS:
         found.append(f"training.points.boundary: {cfg.training.points.boundary} points on each soft side of a 2D "
                      f"box cannot hold a condition along it ({soft[0]}); use auto (2·√interior) or at least "
                      f"{MIN_SIDE_POINTS}")
     return found
+
+
+def _measurements_against_exact(cfg: RunConfig, problem) -> list[str]:
+    """Measurements whose misfit to the exact solution is over 3 times the noise level given
+    (a wrong file, units or true value: the interval would be computed for the wrong data)."""
+    if cfg.data is None or cfg.data.noise == "estimate" or not problem.has_exact:
+        return []
+    measured = cfg.data.measurements
+    exact = problem.exact(torch.as_tensor(measured.x, dtype=torch.float64)).detach().numpy().reshape(-1)
+    rms = float(((exact - measured.u) ** 2).mean() ** 0.5)
+    if rms <= 3 * cfg.data.noise:
+        return []
+    return [f"data.file: the measurements differ from problem.exact by {rms:.3g} (rms), {rms / cfg.data.noise:.1f} "
+            f"times the noise level given ({cfg.data.noise:g}): the file, its units, the noise level or the "
+            f"true values in params disagree"]
 
 
 def memory_estimate(cfg: RunConfig, problem) -> int:
@@ -235,27 +257,49 @@ def build_formulation(cfg: RunConfig):
 
 def validate(cfg: RunConfig, force: bool = False) -> Plan:
     """Every check short of training (module docstring); the run's parts, built and ready."""
+    import problems
     from problems.reference import resolve_kind
     problem, make_activation, warnings = prepare(cfg, force)
     training = cfg.training
     device, dtype = resolve_device(training.device), getattr(torch, training.dtype)
     memory = _check_sizes(cfg, problem, device)
-    kind = resolve_kind(problem, cfg.problem.reference)
-    rows = report.reference_on_grid(problem, kind)
+    learnt = learnt_specs(cfg.problem.params)
+    truth = problems.truth_from(cfg.problem)
+    scored = truth if learnt else problem  # the live problem's exact would use a guessed parameter
+    kind = resolve_kind(scored, cfg.problem.reference) if scored is not None else "none"
+    rows = report.reference_on_grid(scored, kind) if scored is not None else None
     model, soft_conditions = build_model(cfg, problem, make_activation, device, dtype)
     formulation = build_formulation(cfg)
     if formulation is not None:
         # learnable penalty parameters (PReLU's α) train, save and restore with the network
         model.add_module("penalty", formulation.penalty.to(device=device, dtype=dtype))
+    if learnt:  # learnt coefficients likewise; the problem reads them live
+        model.add_module("coefficients", Coefficients(learnt, dtype, device))
+        bind_learnt(problem, model)
     points = training.points
     batch = collocation(problem, soft_conditions, points.interior, points.boundary, points.sampler,
                         training.seed, dtype, device)
-    loss = PinnLoss(problem, batch, training.weights, formulation, derivative_path(cfg, model), training.compile)
+    measured = None
+    if cfg.data is not None:
+        found = cfg.data.measurements
+        measured = (torch.as_tensor(found.x, dtype=dtype, device=device),
+                    torch.as_tensor(found.u, dtype=dtype, device=device).reshape(-1, 1))
+    loss = PinnLoss(problem, batch, training.weights, formulation, derivative_path(cfg, model), training.compile,
+                    measured, tuple(learnt))
+    if learnt:
+        loss.make_relative()
     where = loss.nonfinite_terms(model)
     if where is not None:
         raise ConfigError(f"problem: with the initial network {where}; the equation or its data are not "
                           f"finite there (a square root or logarithm of a negative number, an overflow, "
                           f"a division by zero?)")
-    return Plan(cfg, problem, warnings, _given(cfg, problem, soft_conditions), device, dtype, model,
+    return Plan(cfg, problem, warnings, _given(cfg, problem, soft_conditions, scored), device, dtype, model,
                 soft_conditions, formulation, loss, kind, rows, _threads(cfg, problem, device, batch.x.shape[0]),
-                memory)
+                memory, truth)
+
+
+def bind_learnt(problem, model):
+    """Make ``problem`` read its learnt parameters from ``model.coefficients`` (a live tensor each)."""
+    coefficients = getattr(model, "coefficients", None)
+    if coefficients is not None and not isinstance(problem.params, LiveParams):
+        problem.params = LiveParams(problem.params, coefficients)

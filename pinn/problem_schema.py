@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from . import expr
 from .errors import ParamError
-from .params import as_float
+from .params import LearntSpec, as_float, initial_values, learnt_specs, true_values, unknown_key_message
 from .schema import choice, integer, mapping, number, option, section, section_list, text
 
 EXPRESSION = "expression"
@@ -125,9 +125,61 @@ class ProblemConfig:
                                                      "initial data and kinks; the network learns u - base")
 
 
+LEARNT_KEYS = ("learn", "initial", "positive", "bounds", "exact")
+# history and figure names a learnt parameter must not take
+TERM_NAMES = ("residual", "boundary", "data", "constraint", "complementarity", "penalty", "gap", "alpha")
+
+
+def learnt_param(ctx, path, value) -> LearntSpec:
+    """``{learn: true, initial: 0.5, positive: true | bounds: [lo, hi], exact: 0.05}``."""
+    for key in value:
+        if key not in LEARNT_KEYS:
+            ctx.fail(path + (key,), unknown_key_message(key, LEARNT_KEYS))
+    if value.get("learn") is not True:
+        ctx.expect(path + ("learn",), value.get("learn"), "true (a fixed parameter is a plain number)")
+    if "initial" not in value:
+        ctx.fail(path + ("initial",), "missing; a learnt parameter needs an initial value, e.g. "
+                                      "{learn: true, initial: 0.5, positive: true}")
+    initial = number()(ctx, path + ("initial",), value["initial"])
+    positive = choice(True, False)(ctx, path + ("positive",), value.get("positive", False))
+    bounds = None
+    if "bounds" in value:
+        if positive:
+            ctx.fail(path + ("bounds",), "give positive or bounds, not both (bounds [lo, hi] with lo > 0 "
+                                         "keep it positive)")
+        given = value["bounds"]
+        if not isinstance(given, list) or len(given) != 2:
+            ctx.expect(path + ("bounds",), given, "[lo, hi], e.g. [1e-3, 1]")
+        bounds = tuple(number()(ctx, path + ("bounds", i), v) for i, v in enumerate(given))
+        if not (bounds[0] < bounds[1] and math.isfinite(bounds[1] - bounds[0])):
+            ctx.expect(path + ("bounds",), given, "[lo, hi] with lo < hi, both finite")
+    spec = LearntSpec(initial, positive, bounds,
+                      number()(ctx, path + ("exact",), value["exact"]) if "exact" in value else None)
+    for key, v in (("initial", spec.initial), ("exact", spec.exact)):
+        if v is None:
+            continue
+        if positive and not v > 0:
+            ctx.expect(path + (key,), v, "a number > 0 (the parameter is positive)")
+        if bounds and not bounds[0] < v < bounds[1]:
+            ctx.expect(path + (key,), v, f"a number strictly inside the bounds ({bounds[0]:g}, {bounds[1]:g})")
+    return spec
+
+
+def _learnt_params(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
+    """Parse the learnt entries of ``params`` into LearntSpec; the rest stay as given."""
+    params = dict(cfg.params)
+    for name, value in params.items():
+        if isinstance(value, dict):
+            if name in TERM_NAMES:
+                ctx.fail(path + ("params", name), f"a learnt parameter cannot be called {name!r}: the name "
+                                                  f"is taken by a loss term ({', '.join(TERM_NAMES)})")
+            params[name] = learnt_param(ctx, path + ("params", name), value)
+    return dataclasses.replace(cfg, params=params)
+
+
 def problem_section(ctx, path, value):
-    from problems import build, resolve_params  # problems depend on pinn; import at use keeps that one-way
-    cfg = section(ProblemConfig)(ctx, path, value)
+    from problems import build, learnable, resolve_params  # problems depend on pinn; imported at use: one-way
+    cfg = _learnt_params(ctx, path, section(ProblemConfig)(ctx, path, value))
     if cfg.type == EXPRESSION:
         return _expression_problem(ctx, path, cfg)
     try:  # the type first: with a typo in it, "domain is only for type: expression" would mislead
@@ -139,10 +191,19 @@ def problem_section(ctx, path, value):
         if getattr(cfg, key) is not None:
             ctx.fail(path + (key,), f"is only for type: expression; {cfg.type} states its own equation "
                                     f"(remove the key, or write the whole problem with type: expression)")
+    learnt = {name: spec for name, spec in cfg.params.items() if isinstance(spec, LearntSpec)}
+    for name in learnt:
+        if name in resolve_params(cfg.type, {}) and not learnable(cfg.type, name):
+            allowed = [n for n in resolve_params(cfg.type, {}) if learnable(cfg.type, n)]
+            ctx.fail(path + ("params", name, "learn"), f"{cfg.type} cannot learn {name}; its learnable "
+                                                       f"parameters: {', '.join(allowed) or 'none'}")
     try:
-        params = resolve_params(cfg.type, cfg.params)
+        params = resolve_params(cfg.type, initial_values(cfg.params))
         build(cfg.type, params)  # checks across parameters (an option's S_min < K < S_max)
-        return dataclasses.replace(cfg, params=params)
+        for name, spec in learnt.items():
+            if spec.exact is not None:
+                resolve_params(cfg.type, {**params, name: spec.exact})
+        return dataclasses.replace(cfg, params={**params, **learnt})
     except ParamError as e:
         ctx.fail(path + ((e.key,) if e.key == "type" else ("params", e.key)), str(e))
 
@@ -155,13 +216,20 @@ def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
             ctx.fail(path + (key,), "missing; type: expression needs domain, equation and boundary")
     params = {}
     for name, value in cfg.params.items():
-        converted = as_float(value)
-        if converted is None or not math.isfinite(converted):
-            ctx.expect(path + ("params", name), value, "a finite number")
+        converted = value if isinstance(value, LearntSpec) else as_float(value)
+        if converted is None or (not isinstance(value, LearntSpec) and not math.isfinite(converted)):
+            ctx.expect(path + ("params", name), value, "a finite number, or {learn: true, initial: ...}")
         params[name] = converted
+    learnt = tuple(learnt_specs(params))
+    if learnt and cfg.exact is not None and true_values(params) is None:
+        missing = next(name for name in learnt if params[name].exact is None)
+        ctx.fail(path + ("exact",), f"scoring against an exact solution needs the true value of each learnt "
+                                    f"parameter; give params.{missing}.exact, or remove exact")
     try:
         expression.check_param_names(params)
-        expression.build(cfg, params)
+        expression.build(cfg, initial_values(params), learnt)
+        if learnt and true_values(params) is not None:
+            expression.build(cfg, true_values(params))
     except expression.DefinitionError as e:
         ctx.fail(path + e.path, e.message, e.detail)
     return dataclasses.replace(cfg, params=params)

@@ -17,11 +17,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import torch
 
-from . import __version__, checkpoint, constraints, contact, defaults, export, io, report, run_folder, sampling
+from . import (__version__, checkpoint, constraints, contact, defaults, export, inverse_report, io, report, run_folder,
+               sampling)
 from .config import RunConfig, load, model_sha256, sha256, to_dict
 from .errors import ConfigError, DivergenceError, PinnError
 from .interrupt import Interrupted, StopRequest
-from .plan import Plan, activation_label, penalty_label, validate
+from .plan import Plan, activation_label, bind_learnt, penalty_label, validate
 from .progress import Progress
 from .train import History, Trainer
 
@@ -130,8 +131,8 @@ def _run(plan: Plan, run_dir: Path, resume: bool, progress: Progress, stop: Stop
     trainer = Trainer(model, loss, training.stages,
                       lambda state: checkpoint.save(checkpoint_path, {**state, "threads": plan.threads},
                                                     fingerprints, __version__),
-                      progress, training.log_every, resample, _stage_problems(cfg, plan.problem), _stage_mu(cfg),
-                      stop)
+                      progress, training.log_every, resample, _stage_problems(cfg, plan.problem, model),
+                      _stage_mu(cfg), stop)
     compile_seconds = 0.0
     with _threads(plan.threads):
         if previous is not None and previous["complete"]:
@@ -192,12 +193,20 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
                  failures)
     title, found = report.figure_title(problem, run_label(cfg), evaluation.metrics), []
     _attempt("the problem's own report", lambda: found.append(problem.findings(model, evaluation, title)), failures)
-    findings = (found[0] if found else None) or report.Findings()
+    if plan.loss.learnt:
+        _attempt("the learnt parameters' uncertainty",
+                 lambda: found.append(inverse_report.findings(plan, history, title)), failures)
+    findings = report.Findings()
+    for part in filter(None, found):
+        findings.metrics.update(part.metrics)
+        findings.lines.extend(part.lines)
+        findings.figures.update(part.figures)
     evaluation.metrics.update(findings.metrics)
     metrics = {"status": "complete", **evaluation.metrics, **facts}
     _attempt("the exported results (npz, csv, vtu)", lambda: export.write_all(run_dir, evaluation, history),
              failures)
-    figures = _figures(problem, evaluation, history, run_label(cfg), plan.loss.term_names, failures)
+    figures = _figures(problem, evaluation, history, run_label(cfg), plan.loss.term_names, plan.loss.logged_names,
+                       failures)
     for name, figure in [*figures, *findings.figures.items()]:
         _attempt(name, lambda: io.write_figure(run_dir / name, figure), failures)
         plt.close(figure)
@@ -217,13 +226,16 @@ def _attempt(what: str, action, failures: list):
         failures.append(f"{what} could not be made ({type(e).__name__}: {e})")
 
 
-def _stage_problems(cfg: RunConfig, problem):
+def _stage_problems(cfg: RunConfig, problem, model):
     """The problem each stage trains on: the run's own, or one with that stage's params overlaid."""
     import problems
     if not any(stage.params for stage in cfg.training.stages):
         return None
-    return [problems.build_from(cfg.problem, stage.params) if stage.params else problem
+    made = [problems.build_from(cfg.problem, stage.params) if stage.params else problem
             for stage in cfg.training.stages]
+    for stage_problem in made:
+        bind_learnt(stage_problem, model)
+    return made
 
 
 def _stage_mu(cfg: RunConfig) -> list | None:
@@ -242,18 +254,18 @@ def run_label(cfg: RunConfig) -> str:
     return label
 
 
-def _figures(problem, evaluation, history, label: str, terms: list, failures: list) -> list:
+def _figures(problem, evaluation, history, label: str, terms: list, logged: list, failures: list) -> list:
     """[(file name, figure)] of the run folder; a figure that cannot be drawn is a failure."""
     figures = {}
-    _attempt("the figures", lambda: figures.update(_draw(problem, evaluation, history, label, terms)), failures)
+    _attempt("the figures", lambda: figures.update(_draw(problem, evaluation, history, label, terms, logged)),
+             failures)
     return list(figures.items())
 
 
-def _draw(problem, evaluation, history, label: str, terms: list) -> dict:
-    logged = [name for name in terms if name == "alpha"]
+def _draw(problem, evaluation, history, label: str, terms: list, logged: list) -> dict:
     figures = {"loss.png": report.loss_figure(history, f"{problem.title()} — {label} — loss",
                                               [t for t in terms if t not in logged])}
-    if logged:
+    if "alpha" in logged:
         figures["penalty_alpha.png"] = contact.alpha_figure(history, f"{problem.title()} — {label}")
     obstacle = problem.has_constraints
     title = report.figure_title(problem, label, evaluation.metrics)

@@ -224,13 +224,18 @@ class Trainer:
         self.progress.update(stage.optimizer, step, stage.steps, dict(zip(self.names, block[-1].tolist())),
                              started)
 
+    def _trained(self, stage) -> list:
+        """The parameters a stage moves: all of the model's but the learnt coefficients it freezes."""
+        frozen = {id(p) for p in self.model.coefficients.parameters_of(stage.freeze)} if stage.freeze else set()
+        return [p for p in self.model.parameters() if id(p) not in frozen]
+
     def _build_optimizer(self, stage):
         if stage.optimizer == "adam":
-            return _adam(self.model.parameters(), stage.lr)
+            return _adam(self._trained(stage), stage.lr)
         options = dict(lr=stage.lr, tolerance_grad=stage.tolerance_grad, tolerance_change=stage.tolerance_change)
         if stage.optimizer == "bfgs":
-            return BFGS(self.model.parameters(), **options)
-        return LBFGS(self.model.parameters(), history_size=stage.history, **options)
+            return BFGS(self._trained(stage), **options)
+        return LBFGS(self._trained(stage), history_size=stage.history, **options)
 
     def _adam_stage(self, index: int, stage, position: Position, optimizer):
         interval, pending, started = self._interval(stage.steps), [], time.perf_counter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from pinn.errors import ParamError
-from pinn.params import did_you_mean, resolve
+from pinn.params import did_you_mean, initial_values, learnt_specs, resolve, true_values
 
 from . import expression
 from .american import AmericanCall, AmericanPut
@@ -39,11 +39,29 @@ def build(type_name: str, params: Mapping | None = None) -> Problem:
 
 def build_from(section, params: Mapping | None = None) -> Problem:
     """The problem of a validated config section (:class:`pinn.config.ProblemConfig`), with
-    ``params`` overlaid on its own (a stage's continuation parameters)."""
-    merged = {**section.params, **(params or {})}
+    ``params`` overlaid on its own (a stage's continuation parameters). Learnt parameters start at
+    their initial values; :class:`pinn.coefficients.LiveParams` makes them live for training."""
+    merged = {**initial_values(section.params), **(params or {})}
     if section.type == expression.EXPRESSION:
-        return expression.build(section, resolve_params(section.type, merged, section.params))
+        return expression.build(section, resolve_params(section.type, merged, initial_values(section.params)),
+                                tuple(learnt_specs(section.params)))
     return build(section.type, merged)
+
+
+def truth_from(section) -> Problem | None:
+    """The problem with every learnt parameter at its true value (``exact``): what an inverse
+    problem's result is scored against. None where a true value is not given, or nothing is learnt."""
+    values = true_values(section.params)
+    if not tuple(learnt_specs(section.params)) or values is None:
+        return None
+    if section.type == expression.EXPRESSION:
+        return expression.build(section, resolve_params(section.type, values, values))
+    return build(section.type, values)
+
+
+def learnable(type_name: str, name: str) -> bool:
+    """Whether registered problem ``type_name`` can learn its parameter ``name`` from data."""
+    return bool(getattr(REGISTRY[type_name].parameters_spec.get(name), "learnable", False))
 
 
 def has_constraints(section) -> bool:

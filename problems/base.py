@@ -156,7 +156,8 @@ class Problem(ABC):
         return None
 
     def title(self) -> str:
-        params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+        learnt = getattr(self.params, "learnt", ())  # pinn.coefficients.LiveParams
+        params = ", ".join(f"{k} learnt" if k in learnt else f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                            for k, v in self.params.items())
         return f"{self.name}({params})" if params else self.name
 

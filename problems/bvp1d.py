@@ -117,7 +117,7 @@ class Layer1D(OrdinaryBVP):
 
     name = "layer1d"
     summary = "-eps u'' + u' = 1 on (0,1), u(0)=u(1)=0; boundary layer of width eps at x=1"
-    parameters_spec = {"eps": positive(default=0.1, doc="layer width")}
+    parameters_spec = {"eps": positive(default=0.1, doc="layer width", learnable=True)}
     domain = interval(0.0, 1.0)
     order = 2
 
@@ -153,7 +153,7 @@ class Bratu1D(OrdinaryBVP):
     name = "bratu1d"
     summary = "u'' + lam e^u = 0 on (0,1), u(0)=u(1)=0; lower branch (lam < 3.5138)"
     parameters_spec = {"lam": Param(1.0, "float", lambda v: 0 < v < BRATU_CRITICAL_LAMBDA,
-                                    f"a number in (0, {BRATU_CRITICAL_LAMBDA}) (no solution beyond)")}
+                                    f"a number in (0, {BRATU_CRITICAL_LAMBDA}) (no solution beyond)", learnable=True)}
     domain = interval(0.0, 1.0)
     order = 2
 
@@ -185,7 +185,7 @@ class Helmholtz1D(OrdinaryBVP):
     name = "helmholtz1d"
     summary = "-u'' - k^2 u = 0 on (0,1), u(0)=0, u(1)=1; exact sin(kx)/sin(k)"
     parameters_spec = {"k": Param(20.0, "float", lambda v: v > 0 and abs(math.sin(v)) > 1e-3,
-                                  "a number > 0, not a multiple of pi (there sin(k) = 0)")}
+                                  "a number > 0, not a multiple of pi (there sin(k) = 0)", learnable=True)}
     domain = interval(0.0, 1.0)
     order = 2
 

@@ -83,18 +83,24 @@ class ExpressionProblem(Problem):
     name = EXPRESSION
     summary = "a PDE written in the config: equation, boundary, exact, obstacle (README: expression problems)"
 
-    def __init__(self, definition, **params):
-        """``definition``: the validated problem section (:class:`pinn.config.ProblemConfig`)."""
+    def __init__(self, definition, learnt=(), /, **params):
+        """``definition``: the validated problem section (:class:`pinn.config.ProblemConfig`);
+        ``learnt``: names of learnt parameters, read afresh from ``self.params`` at every
+        evaluation of the equation and refused in every other expression. A problem with learnt
+        parameters compiles no exact solution: that belongs to the one built with their true values."""
         super().__init__(**params)
         self.definition = definition
         self._domain = domain_of(definition.domain)
         names = self._domain.names
-        data = lambda what: expr.Symbols(names, params, False, f"{what} is a function of "
-                                                               f"{' and '.join(names)} only")
+        fixed = {name: value for name, value in params.items() if name not in learnt}
+        self._fixed = fixed
+        data = lambda what: expr.Symbols(names, fixed, False, f"{what} is a function of "
+                                                              f"{' and '.join(names)} only", learnt=tuple(learnt))
+        live = {name: (lambda name=name: torch.as_tensor(self.params[name], dtype=torch.float64)) for name in learnt}
         self.equation = self._compile(("equation",), definition.equation,
-                                      expr.Symbols(names, params, True))
+                                      expr.Symbols(names, fixed, True, live=live, learnt=tuple(learnt)))
         self._exact = (self._compile(("exact",), definition.exact, data("the exact solution"))
-                       if definition.exact is not None else None)
+                       if definition.exact is not None and not learnt else None)
         self._obstacle = (self._compile(("obstacle",), definition.obstacle, data("the obstacle"))
                           if definition.obstacle is not None else None)
         if definition.base is not None and self._domain.time_dim is None:
@@ -124,7 +130,8 @@ class ExpressionProblem(Problem):
             raise DefinitionError(("initial",), "missing; a domain with time needs u at t = "
                                                 f"{start.value:g}, e.g. initial: [{{value: \"sin(pi*x)\"}}]")
         space = tuple(self._domain.names[i] for i in self._domain.space_dims)
-        symbols = expr.Symbols(space, params, False, f"an initial value is a function of {' and '.join(space)} only")
+        symbols = expr.Symbols(space, self._fixed, False, f"an initial value is a function of {' and '.join(space)} "
+                                                          f"only", learnt=tuple(self.params.keys() - self._fixed.keys()))
         made = []
         for i, spec in enumerate(given):
             value = self._compile(("initial", i, "value"), spec.value, symbols)
@@ -207,7 +214,7 @@ class ExpressionProblem(Problem):
         match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*", at)
         if not match or match.group(1) not in names:
             raise DefinitionError(path + ("at",), f"got {at!r}; expected a side of the domain: {listed}")
-        value = self._compile(path + ("at",), match.group(2), expr.Symbols((), self.params)).value()
+        value = self._compile(path + ("at",), match.group(2), expr.Symbols((), self._fixed)).value()
         dim = names.index(match.group(1))
         if dim == box.time_dim:
             raise DefinitionError(path + ("at",), f"got {at!r}; data at t = {box.bounds[dim][0]:g} go in initial "
@@ -292,7 +299,7 @@ class ExpressionProblem(Problem):
     def title(self) -> str:
         equation = self.definition.equation
         equation = equation if len(equation) <= 48 else equation[:45] + "..."
-        params = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        params = ", ".join(f"{k}={v:g}" if k in self._fixed else f"{k} learnt" for k, v in self.params.items())
         return f"{equation} = 0" + (f" ({params})" if params else "")
 
     # ---------------------------------------------------------------- classical references
@@ -393,7 +400,8 @@ def domain_of(given) -> Domain:
     return SpaceTime(space, given[expr.TIME]) if expr.TIME in given else space
 
 
-def build(definition, params) -> ExpressionProblem:
-    """The problem of a ``type: expression`` section with the given parameter values."""
+def build(definition, params, learnt=()) -> ExpressionProblem:
+    """The problem of a ``type: expression`` section with the given parameter values; ``learnt``
+    names the parameters read live from ``problem.params`` (:mod:`pinn.coefficients`)."""
     cls = ExpressionObstacle if definition.obstacle is not None else ExpressionProblem
-    return cls(definition, **params)
+    return cls(definition, tuple(learnt), **params)
