@@ -62,13 +62,13 @@ def read(path: Path, names: tuple[str, ...], bounds) -> Measurements:
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             raise DataError(f"row {bad[0] + 1}: {name} is {values[bad[0]]}; every value must be a finite "
-                            f"number ({bad.size} such rows)")
+                            f"number ({bad.size} such row{'s' * (bad.size > 1)})")
     for name, values, (lo, hi) in zip(names, arrays, bounds):
         slack = 1e-9 * (hi - lo)
         outside = np.flatnonzero((values < lo - slack) | (values > hi + slack))
         if outside.size:
             raise DataError(f"row {outside[0] + 1}: {name} = {values[outside[0]]:g} is outside the domain "
-                            f"[{lo:g}, {hi:g}] ({outside.size} such rows)")
+                            f"[{lo:g}, {hi:g}] ({outside.size} such row{'s' * (outside.size > 1)})")
     return Measurements(np.stack(arrays[:-1], axis=1), arrays[-1], hashlib.sha256(raw).hexdigest())
 
 

@@ -36,8 +36,8 @@ class DataConfig:
 
 
 def read_data(ctx, cfg):
-    """The RunConfig ``cfg`` with its measurements: read and check the measurements (pinn.data) against the problem's domain; learnt parameters
-    need them, and more of them than there are parameters."""
+    """The RunConfig ``cfg`` with its measurements, read and checked (pinn.data) against the
+    problem's domain; learnt parameters need them, and more of them than there are parameters."""
     import problems
     learnt = learnt_specs(cfg.problem.params)
     if learnt and problems.has_constraints(cfg.problem):

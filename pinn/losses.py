@@ -46,8 +46,9 @@ from .diff import ConstantField, Field, TransformedField
 Tensor = torch.Tensor
 CAUSAL_SLABS = 32
 # Inverse problems: the relative residual counts this many times the relative data misfit. At par,
-# inverse_reaction1d's r ran from 300 to 1.2e-5 (u = 0 solves -u'' + r u = r u there, and log r no
-# longer moves the loss); at 100 and at 1e4 the shipped examples land on the same values (to 3e-5).
+# inverse_reaction1d's r ran from 300 to 1.2e-5 (as r -> 0, u = 0 solves -u'' + r u = r, and log r no
+# longer moves the loss); at 100 and at 1e4 the shipped examples land on the same values (to 3e-5),
+# and 1e4 keeps the physics ahead when the starting value is far off (r from 1e4; pinn.defaults).
 INVERSE_PHYSICS_WEIGHT = 1e4
 
 
@@ -143,7 +144,8 @@ class PinnLoss:
         source = float(zero.detach().square().mean())
         data = float(self.measured[1].square().mean())
         if source > 0:
-            self.weights["residual"] = self.weights["complementarity"] = self.weights["residual"] * INVERSE_PHYSICS_WEIGHT / source
+            relative = self.weights["residual"] * INVERSE_PHYSICS_WEIGHT / source
+            self.weights["residual"] = self.weights["complementarity"] = relative
         if data > 0:
             self.weights["data"] /= data
             self.weights["boundary"] /= data

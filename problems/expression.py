@@ -130,8 +130,9 @@ class ExpressionProblem(Problem):
             raise DefinitionError(("initial",), "missing; a domain with time needs u at t = "
                                                 f"{start.value:g}, e.g. initial: [{{value: \"sin(pi*x)\"}}]")
         space = tuple(self._domain.names[i] for i in self._domain.space_dims)
+        learnt = tuple(self.params.keys() - self._fixed.keys())
         symbols = expr.Symbols(space, self._fixed, False, f"an initial value is a function of {' and '.join(space)} "
-                                                          f"only", learnt=tuple(self.params.keys() - self._fixed.keys()))
+                                                          f"only", learnt=learnt)
         made = []
         for i, spec in enumerate(given):
             value = self._compile(("initial", i, "value"), spec.value, symbols)
