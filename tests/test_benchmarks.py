@@ -17,8 +17,8 @@ SMOKE = {  # script -> arguments for a run of a few seconds
     "faults": ["--interrupts", "1", "--kills", "1", "--load", "0"],  # --load trains radial2d four times
     "evolution": ["--steps-scale", "0.01", "--seeds", "1", "heat1d"],
     "american": ["--steps-scale", "0.01", "call"],
-    "inverse": ["--steps-scale", "0.02", "--coverage-seeds", "1", "--coverage", "inverse_conductivity1d",
-                "inverse_conductivity1d"],
+    "inverse": ["--steps-scale", "0.02", "--coverage-seeds", "2", "--coverage", "inverse_conductivity1d",
+                "--coverage-only"],
 }
 
 
