@@ -34,6 +34,7 @@ high-frequency region).
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Sequence
@@ -165,6 +166,21 @@ class PinnLoss:
     def _logged(self, model) -> dict[str, Tensor]:
         penalty = self.formulation.penalty.logged() if self.formulation else {}
         return {**penalty, **(model.coefficients.logged() if self.learnt else {})}
+
+    def physics_rows(self, model) -> Tensor:
+        """Every residual and soft-condition value at its point, scaled by √(weight / count) so
+        that the sum of squares is the physics part of the loss (the rows pinn.uncertainty
+        differentiates)."""
+        x = self.batch.x
+        u, _ = self.fields(model, x)
+        rows = self.batch.interior
+        parts = [r.reshape(-1) * math.sqrt(self.weights[name] / r.numel())
+                 for name, r in self._interior(x[rows], u.restrict(rows)).items()]
+        if self.batch.boundary:
+            count = sum(s.stop - s.start for _, s in self.batch.boundary)
+            parts += [bc.residual(x[s], u.restrict(s)).reshape(-1) * math.sqrt(self.weights["boundary"] / count)
+                      for bc, s in self.batch.boundary]
+        return torch.cat(parts)
 
     def data_misfit(self, model) -> Tensor:
         """u(x_i) − u_i at the measurement points, shape (n, 1)."""

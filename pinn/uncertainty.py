@@ -89,26 +89,13 @@ def _jacobian(rows: torch.Tensor, params: list) -> torch.Tensor:
     return torch.cat(blocks)
 
 
-def _physics_rows(loss, model) -> torch.Tensor:
-    """The physics rows of the loss, each scaled as the loss weighs it (module docstring)."""
-    x = loss.batch.x
-    u, _ = loss.fields(model, x)  # the training's derivative path: Taylor mode's is one plain graph
-    rows = loss.batch.interior
-    parts = [r.reshape(-1) * math.sqrt(loss.weights.get(name, 1.0) / r.numel())
-             for name, r in loss._interior(x[rows], u.restrict(rows)).items()]
-    for bc, rows in loss.batch.boundary:
-        r = bc.residual(x[rows], u.restrict(rows)).reshape(-1)
-        parts.append(r * math.sqrt(loss.weights["boundary"] / sum(s.stop - s.start for _, s in loss.batch.boundary)))
-    return torch.cat(parts)
-
-
 def sensitivity(model, loss) -> torch.Tensor:
     """S = ∂u_d/∂z, shape (n, p): the data's response to the learnt coefficients (module docstring)."""
     names = loss.learnt
     theta = model.coefficients.parameters_of(names)
     weights = [p for name, p in model.named_parameters() if not name.startswith("coefficients.")]
     with torch.enable_grad():
-        physics = _physics_rows(loss, model)
+        physics = loss.physics_rows(model)
         jacobian = _jacobian(physics, weights + theta)
         a, b = jacobian[:, :-len(theta)], jacobian[:, -len(theta):]
         measured_x, _ = loss.measured
