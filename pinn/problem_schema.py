@@ -191,7 +191,7 @@ def problem_section(ctx, path, value):
         if getattr(cfg, key) is not None:
             ctx.fail(path + (key,), f"is only for type: expression; {cfg.type} states its own equation "
                                     f"(remove the key, or write the whole problem with type: expression)")
-    learnt = {name: spec for name, spec in cfg.params.items() if isinstance(spec, LearntSpec)}
+    learnt = learnt_specs(cfg.params)
     for name in learnt:
         if name in resolve_params(cfg.type, {}) and not learnable(cfg.type, name):
             allowed = [n for n in resolve_params(cfg.type, {}) if learnable(cfg.type, n)]
