@@ -43,8 +43,7 @@ def make(name: str, path: Path, noise: float, seed: int) -> Path:
     _, count, _, _ = FILES[f"{name}.yaml"]
     section = synthetic.problem_of(ROOT / "configs" / f"{name}.yaml")
     x, u, _ = synthetic.measurements(section, count, noise, seed)
-    from problems import build_from
-    synthetic.write_csv(path, build_from(section).domain.names, x, u)
+    synthetic.write_csv(path, synthetic.coordinate_names(section), x, u)
     return path
 
 

@@ -71,14 +71,13 @@ def data_figure(plan, result, title: str):
     measured = plan.cfg.data.measurements
     truth = plan.truth if plan.truth is not None and plan.truth.has_exact else None
     domain = plan.problem.domain
+    grid = domain.test_grid()
     with torch.no_grad():
         fitted = plan.loss.data_misfit(plan.model).reshape(-1).double().cpu().numpy() + measured.u
+        u = plan.model(grid.to(device=plan.device, dtype=plan.dtype)).double().cpu().numpy().ravel()
     sigma = result.noise
     if domain.dim == 1:
         fig, ax = plt.subplots(figsize=(7, 4.2))
-        grid = domain.test_grid()
-        with torch.no_grad():
-            u = plan.model(grid.to(device=plan.device, dtype=plan.dtype)).double().cpu().numpy().ravel()
         x = grid[:, 0].numpy()
         if truth is not None:
             ax.plot(x, truth.exact(grid).detach().numpy().ravel(), color="black", lw=2.5, alpha=0.35,
@@ -100,9 +99,6 @@ def data_figure(plan, result, title: str):
     left.set_xlabel("measured u (±σ)")
     left.set_ylabel("PINN u at the same point")
     left.grid(alpha=0.3)
-    grid = domain.test_grid()
-    with torch.no_grad():
-        u = plan.model(grid.to(device=plan.device, dtype=plan.dtype)).double().cpu().numpy().ravel()
     xs, ys = np.unique(grid[:, 0].numpy()), np.unique(grid[:, 1].numpy())
     image = right.imshow(u.reshape(len(xs), len(ys)).T, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]),
                          cmap="viridis")

@@ -40,6 +40,12 @@ def measurements(section, count: int, noise: float, seed: int) -> tuple[np.ndarr
     return x, u + sigma * generator.standard_normal(count), sigma
 
 
+def coordinate_names(section) -> tuple:
+    """The column names of the coordinates for the problem section ``section`` (x, y, t)."""
+    import problems
+    return problems.build_from(section).domain.names
+
+
 def write_csv(path: Path, names, x: np.ndarray, u: np.ndarray, comment: str = ""):
     """A CSV file with a header (the coordinates, then u), 17 significant digits, written atomically."""
     lines = [f"# {line}" for line in comment.splitlines()] + [",".join([*names, "u"])]

@@ -92,13 +92,13 @@ class ExpressionProblem(Problem):
         self.definition = definition
         self._domain = domain_of(definition.domain)
         names = self._domain.names
-        fixed = {name: value for name, value in params.items() if name not in learnt}
-        self._fixed = fixed
+        self._learnt = learnt = tuple(learnt)
+        self._fixed = fixed = {name: value for name, value in params.items() if name not in learnt}
         data = lambda what: expr.Symbols(names, fixed, False, f"{what} is a function of "
-                                                              f"{' and '.join(names)} only", learnt=tuple(learnt))
+                                                              f"{' and '.join(names)} only", learnt=learnt)
         live = {name: (lambda name=name: torch.as_tensor(self.params[name], dtype=torch.float64)) for name in learnt}
         self.equation = self._compile(("equation",), definition.equation,
-                                      expr.Symbols(names, fixed, True, live=live, learnt=tuple(learnt)))
+                                      expr.Symbols(names, fixed, True, live=live, learnt=learnt))
         self._exact = (self._compile(("exact",), definition.exact, data("the exact solution"))
                        if definition.exact is not None and not learnt else None)
         self._obstacle = (self._compile(("obstacle",), definition.obstacle, data("the obstacle"))
@@ -130,9 +130,8 @@ class ExpressionProblem(Problem):
             raise DefinitionError(("initial",), "missing; a domain with time needs u at t = "
                                                 f"{start.value:g}, e.g. initial: [{{value: \"sin(pi*x)\"}}]")
         space = tuple(self._domain.names[i] for i in self._domain.space_dims)
-        learnt = tuple(self.params.keys() - self._fixed.keys())
         symbols = expr.Symbols(space, self._fixed, False, f"an initial value is a function of {' and '.join(space)} "
-                                                          f"only", learnt=learnt)
+                                                          f"only", learnt=self._learnt)
         made = []
         for i, spec in enumerate(given):
             value = self._compile(("initial", i, "value"), spec.value, symbols)
@@ -300,7 +299,7 @@ class ExpressionProblem(Problem):
     def title(self) -> str:
         equation = self.definition.equation
         equation = equation if len(equation) <= 48 else equation[:45] + "..."
-        params = ", ".join(f"{k}={v:g}" if k in self._fixed else f"{k} learnt" for k, v in self.params.items())
+        params = ", ".join(f"{k} learnt" if k in self._learnt else f"{k}={v:g}" for k, v in self.params.items())
         return f"{equation} = 0" + (f" ({params})" if params else "")
 
     # ---------------------------------------------------------------- classical references

@@ -26,13 +26,8 @@ def main():
         x, u, sigma = synthetic.measurements(section, count, noise, seed)
         comment = (f"made by configs/data/make_data.py for {config}: {count} values of the exact solution, "
                    f"Gaussian noise sigma = {sigma:.6g} ({noise:g} of max |u|), seed {seed}")
-        synthetic.write_csv(HERE / name, section_names(section), x, u, comment)
+        synthetic.write_csv(HERE / name, synthetic.coordinate_names(section), x, u, comment)
         print(f"{name}: {count} rows, sigma = {sigma:.4g}")
-
-
-def section_names(section):
-    import problems
-    return problems.build_from(section).domain.names
 
 
 if __name__ == "__main__":
