@@ -43,9 +43,17 @@ def load(path: Path, device, fingerprints: dict) -> tuple[dict, bool]:
         raise ConfigError(f"--resume: {path} is not a pinn checkpoint of this version ({problem}); remove "
                           f"it to train from the start")
     if data["model_sha256"] != fingerprints["model_sha256"]:
-        raise ConfigError(f"--resume: {path} was written for a different problem, network, seed, dtype or "
-                          f"points (model_sha256 differs); resume needs those unchanged")
+        parts, now = data.get("model_parts"), fingerprints.get("model_parts", {})
+        changed = ([PART_NAMES.get(part, part) for part in now if parts.get(part) != now[part]]
+                   if isinstance(parts, dict) else [])
+        what = " and ".join(changed) or "problem, network, seed, dtype, points or data"
+        raise ConfigError(f"--resume: {path} was written for a different {what} (model_sha256 differs); resume "
+                          f"needs {'it' if len(changed) == 1 else 'them'} unchanged")
     return data, data["config_sha256"] != fingerprints["config_sha256"]
+
+
+PART_NAMES = {"problem": "problem", "network": "network", "constraint": "constraint",
+              "training": "seed, dtype or points", "data": "data (the measurements or their noise level)"}
 
 
 def _malformed(data) -> str | None:

@@ -1,5 +1,7 @@
 """Command line: ``pinn solve | check | list | compare``. Exit codes: 0 success, 2 invalid input,
-3 activation refused, 4 training diverged, 5 trained but not scored, 130 interrupted.
+3 activation refused, 4 training diverged, 5 trained but not scored (or an inverse problem's learnt
+parameters not reported), 6 trained and scored but the result cannot be right (a price above every
+bound, an interval the data cannot give), 130 interrupted.
 
 Errors a user can cause (PinnError) are printed as one line on stderr, never as a traceback.
 """
@@ -10,6 +12,8 @@ import math
 import sys
 
 from .errors import ConfigError, PinnError
+
+INCOMPLETE, IMPLAUSIBLE = 5, 6  # exit codes of a run that trained: see the module docstring
 
 
 def _overrides(args) -> dict:
@@ -32,7 +36,9 @@ def cmd_solve(args) -> int:
     from .solve import solve
     result = solve(_load(args), out_dir=args.out, force=args.force, resume=args.resume)
     m = result.metrics
-    final = f" (at the final time {m['rel_l2_final_time']:.3e})" if "rel_l2_final_time" in m else ""
+    final = (f" (at the final time {m['rel_l2_final_time']:.3e})" if "rel_l2_final_time" in m else
+             f" (at the final time, where the reference is 0: rms error {m['rms_error_final_time']:.3e})"
+             if "rms_error_final_time" in m else "")
     error = (f"rel L2 {m['rel_l2']:.3e}{final}, max |error| {m['max_abs_error']:.3e} against the "
              f"{m['reference']} solution" if m["reference"] != "none"
              else f"residual rms {m['residual_rms']:.3e}; no reference solution was available (no exact "
@@ -47,6 +53,15 @@ def cmd_solve(args) -> int:
     for line in result.summary:
         print(line)
     print(f"run folder: {result.run_dir}")
+    if m["status"] == "incomplete":
+        print(f"pinn solve: error: trained and saved, but the learnt parameters could not be reported "
+              f"({'; '.join(m.get('report_errors', [])) or 'see metrics.json'}); --resume reports them again",
+              file=sys.stderr)
+        return INCOMPLETE
+    if m["status"] == "implausible":
+        print(f"pinn solve: error: the result cannot be right: {'; '.join(m['implausible'])} (metrics.json: "
+              f"status implausible)", file=sys.stderr)
+        return IMPLAUSIBLE
     return 0
 
 
@@ -163,3 +178,6 @@ def main(argv=None) -> int:
             message = f"{file}: {message}"  # a check made after parsing still names the file
         print(f"pinn {args.command}: error: {message}", file=sys.stderr)
         return error.exit_code
+    except KeyboardInterrupt:  # solve turns its own into Interrupted; check, list and compare end here
+        print(f"pinn {args.command}: interrupted; nothing was written", file=sys.stderr)
+        return 130

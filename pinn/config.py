@@ -402,3 +402,8 @@ def sha256(cfg: RunConfig) -> str:
 def model_sha256(cfg: RunConfig) -> str:
     """The fingerprint of what a checkpoint's weights mean (a resume needs it equal)."""
     return _digest(cfg, MODEL_KEYS)
+
+
+def model_parts(cfg: RunConfig) -> dict[str, str]:
+    """The fingerprint of each part of :data:`MODEL_KEYS`: a refused resume names what changed."""
+    return {part: _digest(cfg, {part: fields}) for part, fields in MODEL_KEYS.items()}

@@ -20,6 +20,7 @@ import numpy as np
 from . import io
 
 NPZ, CSV, VTU = "solution.npz", "history.csv", "solution.vtu"
+FILES = (NPZ, CSV, VTU)
 
 
 def arrays(evaluation) -> dict:

@@ -330,6 +330,11 @@ class _Compiler:
             if len(name) - 2 > MAX_ORDER and set(name[2:]) <= set("".join(symbols.coordinates)):
                 self.fail(f"'{name}' is a derivative of order {len(name) - 2}; at most {MAX_ORDER} is "
                           f"supported", node)
+        time_named = name == TIME or (symbols.field and name.startswith("u_") and TIME in name[2:])
+        if time_named and TIME not in symbols.coordinates and symbols.field:
+            self.fail(f"unknown symbol '{name}': the domain has no time axis; a domain with time names its "
+                      f"axes, e.g. domain: {{x: [0, 1], t: [0, 1]}} (the list form [[lo, hi], ...] is x, then y)",
+                      node)
         if name in ("x", "y", "z", TIME) and name not in symbols.coordinates:
             reason = (symbols.context if symbols.context and symbols.coordinates else
                       f"the domain has coordinates {', '.join(symbols.coordinates)} only" if symbols.coordinates

@@ -13,28 +13,41 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from . import data as datafile
 from . import uncertainty
 from .report import Findings
 
 
-def findings(plan, history, title: str) -> Findings:
+def findings(plan, history, title: str, say=None) -> Findings:
     model, loss, data = plan.model, plan.loss, plan.cfg.data
-    result = uncertainty.identify(model, loss, None if data.noise == "estimate" else float(data.noise))
+    if say is not None:
+        say(f"computing the learnt parameters' 95 % intervals (a Jacobian of {loss.batch.x.shape[0]} physics rows "
+            f"and {loss.measured[0].shape[0]} measurements)")
+    result = uncertainty.identify(model, loss, None if data.noise == "estimate" else float(data.noise), say)
     lines = []
     for name, e in result.estimates.items():
         line = (f"{name} = {e.value:.6g} ± {e.standard_error:.2g} (standard error); 95 % interval "
                 f"[{e.interval[0]:.6g}, {e.interval[1]:.6g}]")
         if e.exact is not None:
             inside = "inside" if e.interval[0] <= e.exact <= e.interval[1] else "OUTSIDE"
-            line += f"; true {e.exact:g}: {abs(e.value - e.exact) / abs(e.exact):.2%} off, {inside} the interval"
+            off = f"{abs(e.value - e.exact) / abs(e.exact):.2%}" if e.exact else f"{abs(e.value):.3g}"
+            line += f"; true {e.exact:g}: {off} off, {inside} the interval"
         lines.append(line)
     noise = "estimated from the misfit" if result.noise_estimated else "as given"
     lines.append(f"noise sigma = {result.noise:.3g} ({noise}; {result.degrees_of_freedom} degrees of freedom); "
                  f"data misfit rms {result.data_rms:.3g}")
-    figures = {"parameters.png": parameters_figure(history, result, title),
-               "data.png": data_figure(plan, result, title)}
-    lines += [f"warning: {warning}" for warning in result.warnings()]
-    return Findings({**result.metrics(), "identification_warnings": result.warnings()}, lines, figures)
+    figures = {"parameters.png": lambda: parameters_figure(history, result, title),
+               "data.png": lambda: data_figure(plan, result, title)}
+    warnings = result.warnings()
+    if result.noise_estimated:  # the noise level is known only now
+        warnings += datafile.contradictions(data.measurements, result.noise, plan.problem.domain.names)
+    lines += [f"warning: {warning}" for warning in warnings]
+    metrics = {**result.metrics(), "identification_warnings": warnings}
+    narrow = [name for name, e in result.estimates.items() if not e.interval[1] - e.interval[0] > 0]
+    if narrow:  # noisy data never pin a value down exactly: the computation failed, silently
+        metrics["implausible"] = [f"the 95 % interval of {', '.join(narrow)} has zero width, which no finite "
+                                  f"number of noisy measurements can give"]
+    return Findings(metrics, lines, figures)
 
 
 def parameters_figure(history, result, title: str):

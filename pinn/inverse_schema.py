@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import data as measured
-from .params import learnt_specs
+from .params import as_float, learnt_specs
 from .schema import derived, number, option, text
 
 
@@ -22,8 +22,9 @@ def names_list(ctx, path, value):
 def noise_spec(ctx, path, value):
     if value == "estimate":
         return value
-    return number(greater_than=0)(ctx, path, value) if not isinstance(value, str) else ctx.expect(
-        path, value, "estimate, or the noise's standard deviation (a number > 0, in units of u)")
+    if as_float(value) is None:  # "1e-3" is a number (PyYAML reads it as text), "estmate" is not
+        ctx.expect(path, value, "estimate, or the noise's standard deviation (a number > 0, in units of u)")
+    return number(greater_than=0)(ctx, path, value)
 
 
 @dataclass(frozen=True)

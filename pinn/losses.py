@@ -236,7 +236,12 @@ class PinnLoss:
             bad = ~torch.isfinite(r.detach().square()).reshape(-1)
             if bad.any():
                 first = int(bad.nonzero()[0])
-                return (f"the {name} term is {float(r.detach().reshape(-1)[first])} at "
+                value = float(r.detach().reshape(-1)[first])
+                if math.isfinite(value):  # finite, but its square (the loss) is not
+                    return (f"the {name} term is {value:.3g} at {self.problem.domain.describe(x[rows][first].detach())}, "
+                            f"whose square overflows {str(r.dtype).removeprefix('torch.')} "
+                            f"({int(bad.sum())} of {bad.numel()} points)")
+                return (f"the {name} term is {value} at "
                         f"{self.problem.domain.describe(x[rows][first].detach())} "
                         f"({int(bad.sum())} of {bad.numel()} points)")
         return None

@@ -31,12 +31,14 @@ from math import comb
 import torch
 
 from . import activations, bfgs, constraints, defaults, expr, penalties, report, sampling, smoothness, threads
+from . import data as datafile
 from .coefficients import Coefficients, LiveParams
 from .config import RunConfig
 from .errors import ConfigError
 from .losses import PinnLoss, collocation
 from .network import MLP, parameter_count
 from .params import learnt_specs
+from .uncertainty import ROWS_PER_PASS
 
 MIN_SIDE_POINTS = 16     # fewer on a soft 2D side leave the condition free between them
 SAVED_PER_STREAM = 4     # tensors autograd keeps per stream and layer (pre-activation, σ', σ'', output)
@@ -98,6 +100,10 @@ def _given(cfg: RunConfig, problem, soft: list, scored) -> list[str]:
     problem at the true parameter values; None where they are not known), extra conditions
     (problem.notes), too few points on a soft side of a 2D box."""
     found = list(problem.notes)
+    if cfg.data is not None:
+        found += cfg.data.measurements.notes
+        if cfg.data.noise != "estimate":
+            found += datafile.contradictions(cfg.data.measurements, cfg.data.noise, problem.domain.names)
     if scored is not None:
         found += [*scored.data_mismatches(), *_measurements_against_exact(cfg, scored)]
     if problem.domain.dim > 1 and soft and cfg.training.points.boundary < MIN_SIDE_POINTS:
@@ -135,8 +141,26 @@ def memory_estimate(cfg: RunConfig, problem) -> int:
     optimiser = max(n * n if any(s.optimizer == "bfgs" for s in training.stages) else 0,
                     2 * n * max((s.history for s in training.stages if s.optimizer == "lbfgs"), default=0),
                     2 * n)
-    return int(largest * streams(problem) * sum(cfg.network.layers) * SAVED_PER_STREAM * itemsize
-               + (4 * n + optimiser) * 8)
+    data = cfg.data.measurements.count if cfg.data is not None else 0
+    per_point = sum(cfg.network.layers) * SAVED_PER_STREAM * itemsize
+    return int(largest * streams(problem) * per_point + data * per_point + (4 * n + optimiser) * 8
+               + interval_memory(cfg, problem))
+
+
+def interval_memory(cfg: RunConfig, problem) -> int:
+    """Bytes the learnt parameters' intervals need after training (:mod:`pinn.uncertainty`): the
+    physics Jacobian (R rows × n weights) and its SVD, about three such matrices; the data's
+    Jacobian (D × n); and one batched backward pass over the R rows per ``ROWS_PER_PASS`` of them.
+    0 without learnt parameters."""
+    learnt = learnt_specs(cfg.problem.params)
+    if not learnt or cfg.data is None:
+        return 0
+    points = cfg.training.points
+    rows = points.interior + 2 * problem.domain.dim * points.boundary
+    n = parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers) + len(learnt)
+    itemsize = 8 if cfg.training.dtype == "float64" else 4
+    batched = ROWS_PER_PASS * rows * streams(problem) * sum(cfg.network.layers) * SAVED_PER_STREAM * itemsize
+    return (3 * rows + cfg.data.measurements.count) * n * 8 + batched
 
 
 def available_memory(device: torch.device) -> int | None:
@@ -162,6 +186,15 @@ def _check_sizes(cfg: RunConfig, problem, device: torch.device) -> int:
                               f"float64; this network has n = {n} parameters ({8 * n * n / 1e9:.1f} GB), more "
                               f"than bfgs allows ({bfgs.MAX_PARAMETERS}); use lbfgs, or a smaller network")
     need, free = memory_estimate(cfg, problem), available_memory(device)
+    intervals = interval_memory(cfg, problem)
+    if free is not None and intervals and need > free:
+        count = cfg.data.measurements.count
+        fits = max(0, int(count - (need - free) / (n * 8)))
+        raise ConfigError(f"data.file: {count} measurements: training and the learnt parameters' intervals need "
+                          f"about {_gb(need)} of memory on {device} (a Jacobian of {count} rows × {n} network "
+                          f"weights, {_gb(intervals)}), and {_gb(free)} is available; "
+                          + (f"use at most about {fits} measurements (a subsample of the file)" if fits else
+                             "use fewer training points (training.points) or smaller layers (network.layers)"))
     if free is not None and need > free:
         points = cfg.training.points
         raise ConfigError(f"training: this run needs about {_gb(need)} of memory on {device} ({n} network "
@@ -290,9 +323,11 @@ def validate(cfg: RunConfig, force: bool = False) -> Plan:
         loss.make_relative()
     where = loss.nonfinite_terms(model)
     if where is not None:
-        raise ConfigError(f"problem: with the initial network {where}; the equation or its data are not "
-                          f"finite there (a square root or logarithm of a negative number, an overflow, "
-                          f"a division by zero?)")
+        cause = ("the equation or its data are too large there (a parameter or a source of 1e150 or "
+                 "more?)" if "overflows" in where else
+                 "the equation or its data are not finite there (a square root or logarithm of a negative "
+                 "number, an overflow, a division by zero?)")
+        raise ConfigError(f"problem: with the initial network {where}; {cause}")
     return Plan(cfg, problem, warnings, _given(cfg, problem, soft_conditions, scored), device, dtype, model,
                 soft_conditions, formulation, loss, kind, rows, _threads(cfg, problem, device, batch.x.shape[0]),
                 memory, truth)

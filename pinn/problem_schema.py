@@ -95,9 +95,10 @@ class InitialSpec:
 
 def initial_list(ctx, path, value):
     specs = [spec for _, _, spec in section_list(InitialSpec, '[{value: "sin(pi*x)"}]')(ctx, path, value)]
-    for i, spec in enumerate(specs):
+    for i, (raw, spec) in enumerate(zip(value, specs)):
         if any(other.derivative == spec.derivative for other in specs[:i]):
-            ctx.fail(path + (i, "derivative"), f"u{'_t' * spec.derivative}(x, t0) is given twice")
+            ctx.fail(path + (i, *(("derivative",) if "derivative" in raw else ())),
+                     f"u{'_t' * spec.derivative}(x, t0) is given twice")
     return tuple(specs)
 
 
@@ -162,6 +163,10 @@ def learnt_param(ctx, path, value) -> LearntSpec:
             ctx.expect(path + (key,), v, "a number > 0 (the parameter is positive)")
         if bounds and not bounds[0] < v < bounds[1]:
             ctx.expect(path + (key,), v, f"a number strictly inside the bounds ({bounds[0]:g}, {bounds[1]:g})")
+    if bounds and spec.at_bound(spec.initial):  # the logistic map is flat there: the value would not move
+        ctx.expect(path + ("initial",), spec.initial, f"a start at least 0.1 % of the interval inside the bounds "
+                                                      f"({bounds[0]:g}, {bounds[1]:g}), where the bounded map "
+                                                      f"still moves it")
     return spec
 
 
@@ -221,10 +226,6 @@ def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
             ctx.expect(path + ("params", name), value, "a finite number, or {learn: true, initial: ...}")
         params[name] = converted
     learnt = tuple(learnt_specs(params))
-    if learnt and cfg.exact is not None and true_values(params) is None:
-        missing = next(name for name in learnt if params[name].exact is None)
-        ctx.fail(path + ("exact",), f"scoring against an exact solution needs the true value of each learnt "
-                                    f"parameter; give params.{missing}.exact, or remove exact")
     try:
         expression.check_param_names(params)
         expression.build(cfg, initial_values(params), learnt)

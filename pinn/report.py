@@ -53,6 +53,14 @@ def _rel_l2(approx: np.ndarray, reference: np.ndarray) -> float:
     return float(np.linalg.norm(approx - reference) / np.linalg.norm(reference))
 
 
+def _relative_or_absolute(name: str, approx: np.ndarray, reference: np.ndarray) -> dict:
+    """``{name: rel L2}``, or where the reference is 0 there (a relative error is then infinite
+    and says nothing) the root-mean-square error under ``rms_error`` in place of ``rel_l2``."""
+    if np.linalg.norm(reference) > 0:
+        return {name: _rel_l2(approx, reference)}
+    return {name.replace("rel_l2", "rms_error"): float(np.sqrt(np.mean((approx - reference) ** 2)))}
+
+
 def test_points(problem) -> torch.Tensor:
     """The closed test grid of the problem's box, float64 on the CPU."""
     return problem.domain.test_grid()
@@ -107,11 +115,11 @@ def evaluate(problem, model, device, dtype, kind: str, rows: list[np.ndarray] | 
         error = u_np - ref
         metrics = {"rel_l2": _rel_l2(u_np, ref), "max_abs_error": float(np.abs(error).max()), **metrics}
         for name, approx, exact in zip(("rel_l2_du", "rel_l2_d2u"), derivatives, ref_derivatives):
-            metrics[name] = _rel_l2(approx, exact)
+            metrics.update(_relative_or_absolute(name, approx, exact))
         time = problem.domain.time_dim
         if time is not None:
             final = np.isclose(x.detach().cpu().double().numpy()[:, time], problem.domain.bounds[time][1])
-            metrics["rel_l2_final_time"] = _rel_l2(u_np[final], ref[final])
+            metrics.update(_relative_or_absolute("rel_l2_final_time", u_np[final], ref[final]))
     metrics["reference"] = kind
     return Evaluation(x.detach().double().cpu().numpy(), u_np, ref, _numpy(residual), metrics,
                       derivatives, ref_derivatives, partials)

@@ -5,7 +5,10 @@
   releases the lock when the process ends, however it ends (kill -9 too).
 * ``clear_results``: when a run starts, the results of the one before (metrics, figures, exported
   data) are removed, and so are temporaries that an interrupted atomic write left behind, so that
-  whatever the folder holds after a crash belongs to the run that wrote config.yaml.
+  whatever the folder holds after a crash belongs to the run that wrote config.yaml. Which files
+  are results is not a list kept by hand (a new figure would be forgotten): each result is named
+  in the folder's manifest ``.results`` (:func:`result`) before it is written, and the next run
+  removes what the manifest names.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import io
 from .errors import ConfigError
 
 try:
@@ -20,9 +24,11 @@ try:
 except ImportError:  # not on Windows: there the folder is not locked
     fcntl = None
 
-RESULTS = ("metrics.json", "solution.png", "error.png", "loss.png", "contact.png", "penalty_alpha.png",
-           "solution.npz", "history.csv", "solution.vtu")
+# what runs wrote before the manifest existed (folders made by earlier versions)
+UNLISTED = ("metrics.json", "solution.png", "error.png", "loss.png", "contact.png", "penalty_alpha.png",
+            "solution.npz", "history.csv", "solution.vtu")
 CHECKPOINT = "checkpoint.pt"
+MANIFEST = ".results"
 
 
 @contextmanager
@@ -46,10 +52,27 @@ def lock(folder: Path):
         os.close(fd)
 
 
+def _listed(folder: Path) -> list[str]:
+    try:
+        names = (folder / MANIFEST).read_text(encoding="utf-8").split("\n")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return []
+    return [n for n in names if n and "/" not in n and n not in (".", "..", MANIFEST, ".lock")]
+
+
+def result(folder: Path, name: str) -> Path:
+    """The path of result ``name`` in ``folder``, named in the manifest first (so that a crash
+    while it is written still leaves it to the next run to remove)."""
+    listed = _listed(folder)
+    if name not in listed:
+        io.write_text(folder / MANIFEST, "\n".join([*listed, name]) + "\n")
+    return folder / name
+
+
 def clear_results(folder: Path, keep_checkpoint: bool):
     """Remove an earlier run's results and orphaned temporaries (and its checkpoint, unless resuming)."""
-    names = RESULTS + (() if keep_checkpoint else (CHECKPOINT,))
-    for path in [*(folder / n for n in names), *folder.glob(".*.tmp")]:
+    names = {*UNLISTED, *_listed(folder), *(() if keep_checkpoint else (CHECKPOINT,))}
+    for path in [*(folder / n for n in sorted(names)), *folder.glob(".*.tmp"), folder / MANIFEST]:
         try:
             path.unlink()
         except FileNotFoundError:

@@ -19,12 +19,15 @@ import torch
 
 from . import (__version__, checkpoint, constraints, contact, defaults, export, inverse_report, io, report, run_folder,
                sampling)
-from .config import RunConfig, load, model_sha256, sha256, to_dict
+from .config import RunConfig, load, model_parts, model_sha256, sha256, to_dict
 from .errors import ConfigError, DivergenceError, PinnError
 from .interrupt import Interrupted, StopRequest
 from .plan import Plan, activation_label, bind_learnt, penalty_label, validate
 from .progress import Progress
 from .train import History, Trainer
+
+
+METRICS = "metrics.json"
 
 
 class ReportError(PinnError):
@@ -105,7 +108,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
 def _run(plan: Plan, run_dir: Path, resume: bool, progress: Progress, stop: StopRequest, phase: dict,
          started: float) -> Result:
     cfg, model, loss, training = plan.cfg, plan.model, plan.loss, plan.cfg.training
-    fingerprints = {"model_sha256": model_sha256(cfg), "config_sha256": sha256(cfg)}
+    fingerprints = {"model_sha256": model_sha256(cfg), "config_sha256": sha256(cfg), "model_parts": model_parts(cfg)}
     checkpoint_path = run_dir / run_folder.CHECKPOINT
     previous = None
     if resume:
@@ -147,7 +150,7 @@ def _run(plan: Plan, run_dir: Path, resume: bool, progress: Progress, stop: Stop
                 with stop.deferred():
                     history = trainer.fit(previous)
             except DivergenceError as e:
-                io.write_json(run_dir / "metrics.json", {"status": "diverged", "error": str(e),
+                io.write_json(run_folder.result(run_dir, METRICS), {"status": "diverged", "error": str(e),
                                                          **_run_facts(plan, trainer.history, fingerprints)})
                 raise
         phase["trained"] = True
@@ -167,7 +170,8 @@ def _run_facts(plan: Plan, history: History, fingerprints: dict) -> dict:
             "device": str(plan.device), "threads": plan.threads, "dtype": cfg.training.dtype,
             "seed": cfg.training.seed,
             "versions": {"python": platform.python_version(), "torch": torch.__version__, "pinn": __version__},
-            "warnings": plan.warnings + plan.notes, **fingerprints}
+            "warnings": plan.warnings + plan.notes,
+            **{key: value for key, value in fingerprints.items() if key != "model_parts"}}
 
 
 def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, compile_seconds: float,
@@ -181,7 +185,7 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
         evaluation = report.evaluate(problem, model, plan.device, plan.dtype, plan.reference_kind,
                                      plan.reference_rows)
     except Exception as e:  # a bug or a numerical failure in scoring must not cost the training
-        io.write_json(run_dir / "metrics.json", {"status": "trained", "report_error": repr(e), **facts})
+        io.write_json(run_folder.result(run_dir, METRICS), {"status": "trained", "report_error": repr(e), **facts})
         raise ReportError(f"training finished and the model is saved in {run_dir / 'checkpoint.pt'}, but "
                           f"scoring it failed ({type(e).__name__}: {e}); --resume scores it again") from None
     failures = []
@@ -195,28 +199,51 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
     _attempt("the problem's own report", lambda: found.append(problem.findings(model, evaluation, title)), failures)
     if plan.loss.learnt:
         _attempt("the learnt parameters' uncertainty",
-                 lambda: found.append(inverse_report.findings(plan, history, title)), failures)
-    findings = report.Findings()
+                 lambda: found.append(inverse_report.findings(plan, history, title, progress.line)), failures)
+    findings, implausible = report.Findings(), []
     for part in filter(None, found):
+        implausible += part.metrics.pop("implausible", [])
         findings.metrics.update(part.metrics)
         findings.lines.extend(part.lines)
         findings.figures.update(part.figures)
     evaluation.metrics.update(findings.metrics)
-    metrics = {"status": "complete", **evaluation.metrics, **facts}
+    metrics = {"status": _status(plan, evaluation.metrics, implausible), **evaluation.metrics, **facts}
+    if implausible:
+        metrics["implausible"] = implausible
+    for name in export.FILES:
+        run_folder.result(run_dir, name)
     _attempt("the exported results (npz, csv, vtu)", lambda: export.write_all(run_dir, evaluation, history),
              failures)
     figures = _figures(problem, evaluation, history, run_label(cfg), plan.loss.term_names, plan.loss.logged_names,
                        failures)
     for name, figure in [*figures, *findings.figures.items()]:
-        _attempt(name, lambda: io.write_figure(run_dir / name, figure), failures)
-        plt.close(figure)
+        _attempt(name, lambda: _write_figure(run_folder.result(run_dir, name), figure), failures)
     for failure in failures:
         progress.line(f"warning: {failure}")
     if failures:
         metrics["report_errors"] = failures
     metrics["wall_seconds"] = round(time.perf_counter() - started, 3)
-    io.write_json(run_dir / "metrics.json", metrics)
+    io.write_json(run_folder.result(run_dir, METRICS), metrics)
     return Result(run_dir, metrics, model, problem, history, cfg, plan.warnings, evaluation, findings.lines)
+
+
+def _status(plan: Plan, metrics: dict, implausible: list) -> str:
+    """``complete``; ``incomplete`` where the learnt parameters could not be reported (their
+    values are the result of an inverse problem); ``implausible`` where a result fails a check
+    that any right answer passes (a price above every bound)."""
+    if plan.loss.learnt and "parameters" not in metrics:
+        return "incomplete"
+    return "implausible" if implausible else "complete"
+
+
+def _write_figure(path: Path, figure):
+    """Write a figure, or a function that draws one (drawn here, so that its failure costs only
+    this figure); closed either way."""
+    drawn = figure() if callable(figure) else figure
+    try:
+        io.write_figure(path, drawn)
+    finally:
+        plt.close(drawn)
 
 
 def _attempt(what: str, action, failures: list):

@@ -50,13 +50,23 @@ def build_from(section, params: Mapping | None = None) -> Problem:
 
 def truth_from(section) -> Problem | None:
     """The problem with every learnt parameter at its true value (``exact``): what an inverse
-    problem's result is scored against. None where a true value is not given, or nothing is learnt."""
+    problem's result is scored against. None where nothing is learnt, or a true value the exact
+    solution needs is not given: a registered problem's exact solution depends on its parameters;
+    an expression problem's ``exact`` never names a learnt one (it is refused there), so it needs
+    none, and the learnt ones without a true value keep their initial value and are listed in
+    ``guessed`` (the exact solution is then not checked against the equation)."""
+    learnt = learnt_specs(section.params)
     values = true_values(section.params)
-    if not tuple(learnt_specs(section.params)) or values is None:
+    if not learnt:
         return None
-    if section.type == expression.EXPRESSION:
-        return expression.build(section, resolve_params(section.type, values, values))
-    return build(section.type, values)
+    if section.type == expression.EXPRESSION and (values is not None or section.exact is not None):
+        guessed = tuple(name for name, spec in learnt.items() if spec.exact is None)
+        values = {**initial_values(section.params),
+                  **{name: spec.exact for name, spec in learnt.items() if spec.exact is not None}}
+        truth = expression.build(section, resolve_params(section.type, values, values))
+        truth.guessed = guessed
+        return truth
+    return None if values is None else build(section.type, values)
 
 
 def learnable(type_name: str, name: str) -> bool:

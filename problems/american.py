@@ -44,13 +44,15 @@ from pinn.errors import ParamError
 from pinn.params import Param
 
 from .base import LowerObstacle, Problem
-from .black_scholes import AmericanGrid, Option
+from .black_scholes import AmericanGrid, NotSettled, Option
+from .reference import ReferenceError
 from .conditions import Dirichlet
 
 Tensor = torch.Tensor
 REFERENCE_WIDTH = 8     # the reference grid spans x = ±8σ√T (and the problem's domain)
 FAR_FIELD = 5           # S_max = K e^{5σ√T} by default
 REFERENCE_GRID = (3200, 1600)  # intervals × steps of the coarse solve: 1.5 s; S = K case 1e-6 off
+RESOLVED_CELLS = 25     # grid cells across σ√T, the width of the payoff's smoothed kink, at the least
 
 
 class AmericanOption(Problem):
@@ -72,11 +74,12 @@ class AmericanOption(Problem):
                        "lower end of the domain in S (default: see problems.american)"),
         "S_max": Param(None, "float", lambda v: v > 0, "a number > 0",
                        "upper end of the domain in S (default: see problems.american)"),
-        "spots": Param((80.0, 90.0, 100.0, 110.0, 120.0), "floats",
-                       lambda v: all(s > 0 for s in v), "a list of numbers > 0",
-                       "spot prices S at which prices and Greeks are reported (at τ = T)"),
-        "window": Param((50.0, 150.0), "floats", lambda v: len(v) == 2 and 0 < v[0] < v[1],
-                        "two numbers 0 < lo < hi", "the S range of rel_l2_window"),
+        "spots": Param(None, "floats", lambda v: all(s > 0 for s in v), "a list of numbers > 0",
+                       "spot prices S at which prices and Greeks are reported (at τ = T; default: "
+                       "0.8, 0.9, 1, 1.1 and 1.2 times K)"),
+        "window": Param(None, "floats", lambda v: len(v) == 2 and 0 < v[0] < v[1],
+                        "two numbers 0 < lo < hi", "the S range of rel_l2_window and of the figures "
+                                                   "(default: [K/2, 3K/2] within the domain)"),
     }
     order = 2
     has_constraints = True
@@ -97,12 +100,27 @@ class AmericanOption(Problem):
         if not s_min < p["K"] < s_max:
             key, value = ("S_min", s_min) if s_min >= p["K"] else ("S_max", s_max)
             raise ParamError(key, value, f"S_min < K = {p['K']:g} < S_max (the domain must hold the strike)")
+        if p["spots"] is None:
+            self.params = p = {**p, "spots": tuple(f * p["K"] for f in (0.8, 0.9, 1.0, 1.1, 1.2))}
         outside = [spot for spot in p["spots"] if not s_min <= spot <= s_max]
         if outside:
             raise ParamError("spots", list(p["spots"]), f"spot prices within the domain [S_min, S_max] = "
                                                           f"[{s_min:.6g}, {s_max:.6g}]")
+        window = p["window"]
+        if window is None:
+            self.params = p = {**p, "window": (max(p["K"] / 2, s_min), min(1.5 * p["K"], s_max))}
+        elif not (s_min * (1 - 1e-12) <= window[0] and window[1] <= s_max * (1 + 1e-12)):
+            raise ParamError("window", list(window), f"an S range within the domain [S_min, S_max] = "
+                                                     f"[{s_min:.6g}, {s_max:.6g}]")
+        cell = (lambda lo, hi: (hi - lo) / REFERENCE_GRID[0])(*_reference_bounds(self.option, self.bounds))
+        if p["sigma"] * math.sqrt(p["T"]) < RESOLVED_CELLS * cell:
+            shortest = (RESOLVED_CELLS * cell / p["sigma"]) ** 2
+            raise ParamError("T", p["T"], f"a time to expiry whose price the reference resolves: the payoff's kink "
+                                          f"smooths over sigma*sqrt(T) = {p['sigma'] * math.sqrt(p['T']):.2g} in ln S, "
+                                          f"less than {RESOLVED_CELLS} cells of the reference grid ({cell:.2g}); "
+                                          f"T >= {shortest:.2g} here")
         key, given = ("S_max", s_max) if self.call else ("S_min", s_min)
-        if exercised and w * math.log(given / p["K"]) < w * math.log(perpetual):
+        if exercised and p[key] is not None and w * math.log(given / p["K"]) < w * math.log(perpetual) - 1e-12:
             self.notes = [f"problem: {key} = {given:g} is short of the perpetual exercise boundary "
                           f"{perpetual * p['K']:.6g}, so V = {'S - K' if self.call else 'K - S'} there is exact only "
                           f"while S*(τ) is beyond it; leave {key} out for the default"]
@@ -183,8 +201,19 @@ class AmericanCall(AmericanOption):
     call = True
 
 
+def _reference_bounds(option: Option, bounds: tuple[float, float]) -> tuple[float, float]:
+    spread = REFERENCE_WIDTH * option.sigma * math.sqrt(option.T)
+    return min(-spread, bounds[0]), max(spread, bounds[1])
+
+
 @lru_cache(maxsize=4)
 def _reference(option: Option, bounds: tuple[float, float]) -> AmericanGrid:
-    """Cached per process: validation and scoring ask for the same grid (1.5 s)."""
-    spread = REFERENCE_WIDTH * option.sigma * math.sqrt(option.T)
-    return AmericanGrid.solve(option, (min(-spread, bounds[0]), max(spread, bounds[1])), *REFERENCE_GRID)
+    """Cached per process: validation and scoring ask for the same grid (1.5 s). An option never
+    exercised early is the European one, in closed form."""
+    wide = _reference_bounds(option, bounds)
+    if not 0 < option.perpetual_boundary() < math.inf:
+        return AmericanGrid.european(option, wide, REFERENCE_GRID[0])
+    try:
+        return AmericanGrid.solve(option, wide, *REFERENCE_GRID)
+    except NotSettled as e:
+        raise ReferenceError(f"the Crank-Nicolson reference of {option} cannot be trusted: {e}") from None

@@ -32,6 +32,10 @@ from .black_scholes import AmericanGrid
 
 BOUNDARY_FROM = 0.05   # exercise_boundary_error counts τ ≥ BOUNDARY_FROM · T
 BOUNDARY_NODES = 2001  # x nodes per τ level on which the PINN's boundary is located
+# A trained price may miss a no-arbitrage bound by its own error (the shipped put: 3.4e-4 at most,
+# 3.4e-6 K); 1e-3 K (a tenth of a dollar at K = 100) is 300 times that, far below a wrong answer
+# (the σ = 4, T = 40 call on a short schedule: V > S by 4.2e3)
+NO_ARBITRAGE_TOL = 1e-3
 
 
 def _network_values(problem, model, x: np.ndarray, tau: np.ndarray) -> dict[str, np.ndarray]:
@@ -96,25 +100,49 @@ def option_report(problem, model, evaluation, title: str):
     boundary_ref = grid.exercise_boundary()
     counted = taus >= BOUNDARY_FROM * option.T - 1e-12
     boundary_error = float(np.nanmax(np.abs(boundary - boundary_ref)[counted]) / option.K) \
-        if np.isfinite(boundary[counted]).all() else None
+        if grid.exercised_early and np.isfinite(boundary[counted]).all() else None
     metrics = {"prices": prices, "max_price_error": float(np.max(np.abs([p["error"] for p in prices]))),
                "greeks": table,
                "max_delta_error": float(np.max(np.abs(greeks["delta"] - reference_greeks["delta"]))),
                "exercise_boundary_error": boundary_error,
                "exercise_boundary": {"tau": taus.tolist(), "S": boundary.tolist(), "S_ref": boundary_ref.tolist()},
                **_window_l2(problem, evaluation)}
+    violations = no_arbitrage_violations(problem, evaluation)
+    if violations:
+        metrics["implausible"] = violations
     lines = [f"prices at τ = T = {option.T:g} (time to expiry), against the {evaluation.metrics['reference']} "
              "reference:",
              "       S          V      V_ref      error      Δ    Δ_ref"]
     lines += [f"  {p['S']:8.2f} {p['V']:10.5f} {p['V_ref']:10.5f} {p['error']:+10.2e} {g['delta']:+.4f} "
               f"{g['delta_ref']:+.4f}" for p, g in zip(prices, table)]
-    bound = "n/a (no contact found)" if boundary_error is None else f"{boundary_error:.2e} K"
+    bound = ("n/a (never exercised early: " + ("q = 0" if option.call else "r = 0") + ")" if not grid.exercised_early
+             else "n/a (no contact found)" if boundary_error is None else f"{boundary_error:.2e} K")
     lines.append(f"exercise boundary S*(τ): max error {bound} for τ ≥ {BOUNDARY_FROM:g} T; "
                  f"rel L2 over S in [{problem.params['window'][0]:g}, {problem.params['window'][1]:g}]: "
                  f"{metrics.get('rel_l2_window', float('nan')):.3e}")
     figures = {"option.png": _option_figure(problem, model, grid, taus, boundary, boundary_ref, title),
                "greeks.png": _greeks_figure(problem, model, grid, title)}
     return Findings(metrics, lines, figures)
+
+
+def no_arbitrage_violations(problem, evaluation, tolerance: float = NO_ARBITRAGE_TOL) -> list[str]:
+    """What no option can be worth, found on the test grid: below its payoff or the European
+    option (early exercise is a right, never a duty), above K (a put) or S (a call). Each bound
+    broken by more than ``tolerance``·K is one line: the bound, by how much, and where."""
+    option = problem.option
+    x, tau, v = evaluation.x[:, 0], evaluation.x[:, 1], evaluation.u.reshape(-1)
+    s = option.K * np.exp(x)
+    european = option.european(torch.from_numpy(x)[:, None], torch.from_numpy(tau)[:, None]).numpy().ravel()
+    bounds = [("below its payoff", option.payoff(x) - v), ("below the European option's price", european - v),
+              ("above S (a call is never worth more than the asset)" if option.call else
+               "above K (a put is never worth more than its strike)", v - (s if option.call else option.K))]
+    found = []
+    for what, excess in bounds:
+        worst = int(np.argmax(excess))
+        if excess[worst] > tolerance * option.K:
+            found.append(f"the price is {what} by {excess[worst]:.4g} at S = {s[worst]:.6g}, τ = {tau[worst]:.4g} "
+                         f"(V = {v[worst]:.6g}): no option can be worth that; train longer, or check the setup")
+    return found
 
 
 def _window_l2(problem, evaluation) -> dict:

@@ -153,12 +153,14 @@ class ExpressionProblem(Problem):
         label = lambda path, bc: f"{path[0]}[{path[1]}] ({bc})"
         if domain.time_dim is not None:
             wanted = order_in(domain.time_dim)
-            given = [label(path, bc) for path, bc in self._sourced if path[0] == "initial"]
-            if len(given) != wanted or wanted == 0:
+            initial = [(path, bc) for path, bc in self._sourced if path[0] == "initial"]
+            given = [f"{path[0]}[{path[1]}] (u{'_t' * bc.order}(x, t0))" for path, bc in initial]
+            if sorted(bc.order for _, bc in initial) != list(range(wanted)) or wanted == 0:
                 need = {0: "u_t or u_tt (an equation with t but no time derivative is not an evolution problem)",
-                        1: "one: {value: ...}", 2: "two: {value: ...} and {value: ..., derivative: 1}"}
+                        1: "one initial condition, u itself ({value: ...})",
+                        2: "two initial conditions, u and u_t ({value: ...} and {value: ..., derivative: 1})"}
                 raise DefinitionError(("initial",), f"the equation has order {wanted} in t, so it needs "
-                                                    f"{need.get(wanted, wanted)} initial condition(s); "
+                                                    f"{need.get(wanted, f'{wanted} initial conditions')}; "
                                                     f"{len(given)} given: {', '.join(given) or 'none'}")
         for axis in space:
             lo, hi = domain.bounds[axis]

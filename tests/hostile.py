@@ -121,3 +121,100 @@ CASES = {
     "three-dimensional domain": _expression("[[0, 1]]", "[[0, 1], [0, 1], [0, 1]]"),
     "Bratu beyond the fold": _base("{type: poisson1d}", "{type: bratu1d, params: {lam: 3.6}, reference: solve_bvp}"),
 }
+
+# ---------------------------------------------------------------- round two: data files, options, conditions
+INVERSE = """\
+name: hostile
+problem:
+  type: expression
+  domain: [[0, 1]]
+  params: {lam: {learn: true, initial: 1, bounds: [0.01, 3.5]}}
+  equation: "u_xx + lam*exp(u)"
+  boundary: [{at: boundary, type: dirichlet}]
+data: {file: data.csv}
+network: {layers: [8], activation: tanh}
+training:
+  points: {interior: 16}
+  stages: [{optimizer: adam, steps: 3}]
+"""
+OPTION = """\
+name: hostile
+problem:
+  type: american_put
+  params: {}
+network: {layers: [8], activation: tanh}
+constraint: {formulation: complementarity, penalty: relu}
+training:
+  points: {interior: 64}
+  stages: [{optimizer: adam, steps: 3}]
+"""
+ROWS = "".join(f"{0.05 + 0.09 * i:.2f},{0.01 * i:.2f}\n" for i in range(11))
+
+
+def _npz(**arrays) -> bytes:
+    import io
+    import numpy as np
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _npz_with_text_u() -> bytes:
+    import io
+    import zipfile
+    buffer = io.BytesIO(_npz(x=__import__("numpy").linspace(0.1, 0.9, 11)))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("u", "not an array")
+    return buffer.getvalue()
+
+
+def _npy() -> bytes:
+    import io
+    import numpy as np
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros(11))
+    return buffer.getvalue()
+
+
+def _inverse(file: str = "data.csv", old: str = "", new: str = "") -> str:
+    assert old in INVERSE, old
+    return INVERSE.replace("data.csv", file).replace(old, new) if old else INVERSE.replace("data.csv", file)
+
+
+# name -> (YAML, {file name: content as bytes, or a function making them}, a fragment the message must hold)
+DATA_CASES = {
+    "CSV cell of 200 000 characters": (_inverse(), {"data.csv": b"x,u\n0.5," + b"1" * 200_000 + b"\n" + ROWS.encode()},
+                                        "characters long"),
+    "NPZ whose u is a text member": (_inverse("data.npz"), {"data.npz": _npz_with_text_u}, "is not an array"),
+    ".npy named .npz": (_inverse("data.npz"), {"data.npz": _npy}, "a single .npy array"),
+    "a file that cannot be read": (_inverse("/proc/self/mem"), {}, "could not be read"),
+    "NPZ of 2 million rows": (_inverse("data.npz"), {"data.npz": lambda: _npz(
+        x=__import__("numpy").full(2_000_000, 0.5), u=__import__("numpy").zeros(2_000_000))}, "at most 1000000"),
+    "complex NPZ": (_inverse("data.npz"), {"data.npz": lambda: _npz(
+        x=__import__("numpy").linspace(0.1, 0.9, 11), u=__import__("numpy").ones(11) * 1j)}, "complex numbers"),
+    "UTF-16 CSV": (_inverse(), {"data.csv": ("x,u\n" + ROWS).encode("utf-16")}, "UTF-16"),
+    "semicolon CSV": (_inverse(), {"data.csv": ("x;u\n" + ROWS.replace(",", ";")).encode()}, "separator looks like ';'"),
+    "underscore in a number": (_inverse(), {"data.csv": ("x,u\n0.5,1_0\n" + ROWS).encode()}, "'1_0'"),
+    "a system file as data": (_inverse(), {"data.csv": b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin\n"},
+                              "does not look like a header"),
+    "measurements beyond the intervals' memory": (
+        _inverse("data.npz", "layers: [8]", "layers: [400, 400]"),
+        {"data.npz": lambda: _npz(x=__import__("numpy").linspace(0, 1, 1_000_000),
+                                  u=__import__("numpy").zeros(1_000_000))}, "measurements"),
+    "learnt start just inside its bound": (_inverse(old="initial: 1,", new="initial: 3.4999999999999996,"),
+                                           {"data.csv": ("x,u\n" + ROWS).encode()}, "inside the bounds"),
+    "option expiring in 1e-9 years": (OPTION.replace("params: {}", "params: {T: 1.0e-9, spots: [100]}"), {},
+                                      "resolves"),
+    "option window outside the domain": (OPTION.replace("params: {}", "params: {window: [10, 1000]}"), {},
+                                         "within the domain"),
+    "only u_t given to a first-order equation": (
+        EXPRESSION.replace("[[0, 1]]", "{x: [0, 1], t: [0, 1]}").replace('"u_xx + k*pi**2*sin(pi*x)"', '"u_t - u_xx"')
+        .replace("  boundary:", '  initial: [{value: "0", derivative: 1}]\n  boundary:'), {}, "u itself"),
+    "u_t on a list-form domain": (SQUARE.replace('"lap(u) + 1"', '"u_t - u_xx"'), {}, "no time axis"),
+    "a residual whose square overflows": (EXPRESSION.replace("params: {k: 1}", "params: {k: 9.7e299}"), {},
+                                          "overflows"),
+    "u(x, t0) given twice": (
+        EXPRESSION.replace("[[0, 1]]", "{x: [0, 1], t: [0, 1]}").replace('"u_xx + k*pi**2*sin(pi*x)"', '"u_t - u_xx"')
+        .replace("  boundary:", '  initial: [{value: "sin(pi*x)"}, {value: "0"}]\n  boundary:'), {},
+        "problem.initial[1]: u(x, t0) is given twice"),
+}

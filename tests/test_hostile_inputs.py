@@ -1,10 +1,11 @@
 """Hostile and mistaken configurations (tests/hostile.py): ``check`` and ``solve`` answer each one
 the same way, in one line, within seconds, and never with a traceback."""
+import re
 import signal
 
 import pytest
 
-from hostile import CASES
+from hostile import CASES, DATA_CASES
 from pinn.cli import main
 
 LIMIT = 10  # seconds for one command: anything slower counts as a hang
@@ -46,3 +47,23 @@ def test_check_and_solve_refuse_alike_in_one_line(case, tmp_path, capsys):
 
 def test_there_are_at_least_55_cases():
     assert len(CASES) >= 55
+
+
+@pytest.mark.parametrize("case", list(DATA_CASES))
+def test_data_files_and_conditions_refused_alike_in_one_line(case, tmp_path, capsys):
+    """Round two (measurement files, options, initial conditions): each was a traceback, a hang or
+    a run with a wrong answer; now one located line, the same from check and solve."""
+    text, files, fragment = DATA_CASES[case]
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content() if callable(content) else content)
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    checked, check_err = run("check", path, None, capsys)
+    solved, solve_err = run("solve", path, tmp_path / "out", capsys)
+    assert checked == solved == 2, (check_err, solve_err)
+    assert check_err.startswith("pinn check: error: ") and "Traceback" not in check_err + solve_err
+    free = re.compile(r"[\d.]+ GB is available")  # the machine's free memory moves between the two
+    assert free.sub("", check_err.replace("pinn check", "pinn solve")) == free.sub("", solve_err)
+    assert fragment in check_err, check_err
+    assert len(check_err) < 2000 and "root:/root" not in check_err and "daemon" not in check_err
+    assert not (tmp_path / "out" / "metrics.json").exists()
