@@ -149,9 +149,9 @@ def memory_estimate(cfg: RunConfig, problem) -> int:
 
 def interval_memory(cfg: RunConfig, problem) -> int:
     """Bytes the learnt parameters' intervals need after training (:mod:`pinn.uncertainty`): the
-    physics Jacobian (R rows × n weights) and its SVD, about three such matrices; the data's
-    Jacobian (D × n); and one batched backward pass over the R rows per ``ROWS_PER_PASS`` of them.
-    0 without learnt parameters."""
+    physics Jacobian (R rows × n weights) and its SVD, about three such matrices, and one batched
+    backward pass over the R rows per ``ROWS_PER_PASS`` of them; the data's Jacobian is taken a
+    few rows at a time (D × p numbers kept). 0 without learnt parameters."""
     learnt = learnt_specs(cfg.problem.params)
     if not learnt or cfg.data is None:
         return 0
@@ -160,7 +160,7 @@ def interval_memory(cfg: RunConfig, problem) -> int:
     n = parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers) + len(learnt)
     itemsize = 8 if cfg.training.dtype == "float64" else 4
     batched = ROWS_PER_PASS * rows * streams(problem) * sum(cfg.network.layers) * SAVED_PER_STREAM * itemsize
-    return (3 * rows + cfg.data.measurements.count) * n * 8 + batched
+    return 3 * rows * n * 8 + cfg.data.measurements.count * len(learnt) * 8 + batched
 
 
 def available_memory(device: torch.device) -> int | None:
@@ -186,15 +186,14 @@ def _check_sizes(cfg: RunConfig, problem, device: torch.device) -> int:
                               f"float64; this network has n = {n} parameters ({8 * n * n / 1e9:.1f} GB), more "
                               f"than bfgs allows ({bfgs.MAX_PARAMETERS}); use lbfgs, or a smaller network")
     need, free = memory_estimate(cfg, problem), available_memory(device)
-    intervals = interval_memory(cfg, problem)
-    if free is not None and intervals and need > free:
-        count = cfg.data.measurements.count
-        fits = max(0, int(count - (need - free) / (n * 8)))
-        raise ConfigError(f"data.file: {count} measurements: training and the learnt parameters' intervals need "
-                          f"about {_gb(need)} of memory on {device} (a Jacobian of {count} rows × {n} network "
-                          f"weights, {_gb(intervals)}), and {_gb(free)} is available; "
-                          + (f"use at most about {fits} measurements (a subsample of the file)" if fits else
-                             "use fewer training points (training.points) or smaller layers (network.layers)"))
+    count = cfg.data.measurements.count if cfg.data is not None else 0
+    per_row = sum(cfg.network.layers) * SAVED_PER_STREAM * (8 if cfg.training.dtype == "float64" else 4)
+    if free is not None and need > free and count * per_row > need / 2:  # the measurements are most of it
+        fits = max(0, int((free - (need - count * per_row)) / per_row))
+        raise ConfigError(f"data.file: {count} measurements need about {_gb(count * per_row)} of memory on "
+                          f"{device} in training (layers {list(cfg.network.layers)}), the run {_gb(need)} in all, "
+                          f"and {_gb(free)} is available; use at most about {fits} of them (a subsample of "
+                          f"the file), or smaller layers (network.layers)")
     if free is not None and need > free:
         points = cfg.training.points
         raise ConfigError(f"training: this run needs about {_gb(need)} of memory on {device} ({n} network "

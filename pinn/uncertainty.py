@@ -119,22 +119,23 @@ def _jacobian(rows: torch.Tensor, params: list, say=None, what: str = "") -> tor
 
 def sensitivity(model, loss, say=None) -> torch.Tensor:
     """S = ∂u_d/∂z, shape (n, p): the data's response to the learnt coefficients (module docstring).
-    The data's Jacobian U is taken ``ROWS_PER_PASS`` measurements at a time (u at one point does not
-    depend on the others), so that its cost grows with n, not n²."""
+    U S-products are taken ``ROWS_PER_PASS`` measurements at a time (u at one point does not
+    depend on the others) and never held whole, so that time and memory grow with n, not n² or
+    n × weights."""
     names = loss.learnt
     theta = model.coefficients.parameters_of(names)
     weights = [p for name, p in model.named_parameters() if not name.startswith("coefficients.")]
     with torch.enable_grad():
         physics = loss.physics_rows(model)
         jacobian = _jacobian(physics, weights + theta, say, "the physics Jacobian")
-        a, b = jacobian[:, :-len(theta)], jacobian[:, -len(theta):]
-        measured_x, _ = loss.measured
-        u_data = torch.cat([_jacobian(model(measured_x[start:start + ROWS_PER_PASS]), weights)
-                            for start in range(0, measured_x.shape[0], ROWS_PER_PASS)])
+    a, b = jacobian[:, :-len(theta)], jacobian[:, -len(theta):]
     left, singular, right_t = torch.linalg.svd(a, full_matrices=False)
     keep = singular > RCOND * singular[0]
     change = -right_t[keep].T @ ((left[:, keep].T @ b) / singular[keep, None])  # δw per unit of each z
-    return u_data @ change
+    measured_x, _ = loss.measured
+    with torch.enable_grad():
+        return torch.cat([_jacobian(model(measured_x[start:start + ROWS_PER_PASS]), weights) @ change
+                          for start in range(0, measured_x.shape[0], ROWS_PER_PASS)])
 
 
 def identify(model, loss, noise: float | None, say=None) -> Identification:

@@ -197,8 +197,8 @@ DATA_CASES = {
     "underscore in a number": (_inverse(), {"data.csv": ("x,u\n0.5,1_0\n" + ROWS).encode()}, "'1_0'"),
     "a system file as data": (_inverse(), {"data.csv": b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin\n"},
                               "does not look like a header"),
-    "measurements beyond the intervals' memory": (
-        _inverse("data.npz", "layers: [8]", "layers: [400, 400]"),
+    "measurements beyond the machine's memory": (  # 64 kB a row in training with these layers: 64 GB
+        _inverse("data.npz", "layers: [8]", "layers: [1000, 1000]"),
         {"data.npz": lambda: _npz(x=__import__("numpy").linspace(0, 1, 1_000_000),
                                   u=__import__("numpy").zeros(1_000_000))}, "measurements"),
     "learnt start just inside its bound": (_inverse(old="initial: 1,", new="initial: 3.4999999999999996,"),

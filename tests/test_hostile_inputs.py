@@ -62,7 +62,7 @@ def test_data_files_and_conditions_refused_alike_in_one_line(case, tmp_path, cap
     solved, solve_err = run("solve", path, tmp_path / "out", capsys)
     assert checked == solved == 2, (check_err, solve_err)
     assert check_err.startswith("pinn check: error: ") and "Traceback" not in check_err + solve_err
-    free = re.compile(r"[\d.]+ GB is available")  # the machine's free memory moves between the two
+    free = re.compile(r"\d[\d.]*")  # the machine's free memory (and what fits in it) moves between the two
     assert free.sub("", check_err.replace("pinn check", "pinn solve")) == free.sub("", solve_err)
     assert fragment in check_err, check_err
     assert len(check_err) < 2000 and "root:/root" not in check_err and "daemon" not in check_err
