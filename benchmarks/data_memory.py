@@ -53,11 +53,11 @@ def peak(command: list[str]) -> tuple[int, float, float]:
     return int(code), time.perf_counter() - began, int(kilobytes) / 1e6
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--steps", type=int, default=20)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from pinn.config import load
     from pinn.plan import available_memory, memory_estimate, validate

@@ -19,6 +19,7 @@ SMOKE = {  # script -> arguments for a run of a few seconds
     "american": ["--steps-scale", "0.01", "call"],
     "inverse": ["--steps-scale", "0.02", "--coverage-seeds", "2", "--coverage", "inverse_conductivity1d",
                 "--coverage-only"],
+    "data_memory": ["--rows", "2000", "--steps", "2"],
 }
 
 
