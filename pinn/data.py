@@ -168,11 +168,12 @@ def _csv(raw: bytes, wanted: tuple[str, ...]) -> dict[str, np.ndarray]:
                             f"comma-separated values with a point as the decimal mark, e.g. 'x,u' then '0.5,1.25'")
     _check_header(header, wanted)
     values = {name: np.empty(len(rows) - 1) for name in wanted}
+    columns = [(name, header.index(name)) for name in wanted]  # looked up once, not per row
     for i, row in enumerate(rows[1:], start=1):
         if len(row) != len(header):
             raise DataError(f"row {i} has {len(row)} values; the header names {len(header)} columns")
-        for name in wanted:
-            cell = row[header.index(name)]
+        for name, column in columns:
+            cell = row[column]
             if not _NUMBER.fullmatch(cell.strip()):
                 raise DataError(f"row {i}: {name} is {_shown(cell)}; expected a number such as 0.5 or -1e-3")
             values[name][i - 1] = float(cell)
