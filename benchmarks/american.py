@@ -18,10 +18,10 @@ import time
 import numpy as np
 import shipped
 
-from problems import build
-from problems.american import REFERENCE_GRID
-from problems.american_report import score_model
-from problems.black_scholes import AmericanGrid
+from pinn.app.option_report import score_model
+from pinn.problems import build
+from pinn.problems.american import REFERENCE_GRID
+from pinn.problems.references.black_scholes import AmericanGrid
 
 KIM = {"problem.params.q": 0.0, "problem.params.sigma": 0.2, "problem.params.spots": [90, 100, 110, 120]}
 CASES = {  # case -> (shipped config, overrides)

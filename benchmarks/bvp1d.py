@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pinn import load, solve  # noqa: E402
-from pinn.config import scale_steps  # noqa: E402
-from pinn.progress import Progress  # noqa: E402
+from pinn.app.config import scale_steps  # noqa: E402
+from pinn.app.progress import Progress  # noqa: E402
 
 BOUNDS = {  # acceptance (issue 3; layer1d_eps0.05: issue 6): rel L2 against the exact solution
     "poisson1d": 1e-5, "poisson1d_k4": 1e-5, "poisson1d_k8": 1e-4, "mixed1d": 1e-5, "robin1d": 1e-5,

@@ -4,7 +4,7 @@
     python benchmarks/data_memory.py [--rows 1000000] [--steps 20]
 
 The file holds Bratu's exact solution at N points with 1 % noise (configs/inverse_bratu1d.yaml's
-problem and 32×3 network). pinn reads at most 10⁶ rows (pinn.data.MAX_ROWS); below that the limit
+problem and 32×3 network). pinn reads at most 10⁶ rows (pinn.app.data.MAX_ROWS); below that the limit
 is the machine's memory: ``pinn check`` refuses a file whose rows the training step cannot hold
 (about 3 kB a row for a 32×3 network in float64), saying how many fit. Prints the rows, the file's
 size, the memory pinn estimated, and each command's exit code, seconds and peak memory.
@@ -59,9 +59,10 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=20)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from pinn.config import load
-    from pinn.plan import available_memory, memory_estimate, validate
     import torch
+
+    from pinn.app.config import load
+    from pinn.app.plan import available_memory, memory_estimate, validate
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         data = measurements(args.rows, folder)

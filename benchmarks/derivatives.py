@@ -9,7 +9,7 @@ One step = loss + backward + Adam step on a shipped config's network and loss, a
   (what a PINN code usually does);
 * ``autograd`` — ours with ``training.derivatives: autograd``: the transform's g and d
   differentiated once per batch (Leibniz rule), the body by nested autograd;
-* ``taylor``  — ours by default: the body's derivatives by one Taylor-mode pass (pinn.taylor);
+* ``taylor``  — ours by default: the body's derivatives by one Taylor-mode pass (pinn.core.taylor);
 * ``compiled`` (``--compile``) — the Taylor pass under torch.compile; its compile time is printed
   separately.
 
@@ -26,14 +26,13 @@ import sys
 import time
 
 import torch
-
 from watch import ROOT
 
 from pinn import load  # noqa: E402
-from pinn.diff import Field  # noqa: E402
-from pinn.losses import PinnLoss, collocation  # noqa: E402
-from pinn.plan import build_formulation, build_model, prepare  # noqa: E402
-from pinn.train import _adam  # noqa: E402
+from pinn.app.plan import build_formulation, build_model, check_problem  # noqa: E402
+from pinn.core.field import Field  # noqa: E402
+from pinn.method.losses import PinnLoss, collocation  # noqa: E402
+from pinn.method.train import _adam  # noqa: E402
 
 
 class NestedLoss(PinnLoss):
@@ -49,7 +48,7 @@ def step_function(name: str, n: int, path: str):
     # an adaptive config (radial2d) needs at least as many candidates as points
     cfg = load(ROOT / "configs" / f"{name}.yaml", {"training.points.interior": n,
                                                     "training.points.candidates": max(n, 8192)})
-    problem, make_activation, _ = prepare(cfg)
+    problem, make_activation, _ = check_problem(cfg)
     model, soft = build_model(cfg, problem, make_activation, torch.device("cpu"), torch.float64)
     formulation = build_formulation(cfg)
     if formulation is not None:
@@ -62,7 +61,7 @@ def step_function(name: str, n: int, path: str):
     else:
         loss = PinnLoss(problem, batch, weights, formulation, "autograd" if path == "autograd" else "taylor",
                         compile=path == "compiled")
-    compile_seconds = loss.prepare(model)
+    compile_seconds = loss.build_taylor(model)
     optimizer = _adam(model.parameters(), 1e-3)
 
     def step():

@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pinn import load, solve  # noqa: E402
-from pinn.config import scale_steps  # noqa: E402
-from pinn.losses import PinnLoss, collocation  # noqa: E402
-from pinn.progress import Progress  # noqa: E402
-from pinn.plan import build_formulation, build_model, prepare  # noqa: E402
+from pinn.app.config import scale_steps  # noqa: E402
+from pinn.app.plan import build_formulation, build_model, check_problem  # noqa: E402
+from pinn.app.progress import Progress  # noqa: E402
+from pinn.method.losses import PinnLoss, collocation  # noqa: E402
 
 PAIRS = {  # expression config -> registered config (None: no registered twin)
     "expression_robin1d": "robin1d",
@@ -47,7 +47,7 @@ PAIRS = {  # expression config -> registered config (None: no registered twin)
 def step_timer(name: str):
     """A closure that runs one loss + backward of config ``name`` at its initial weights."""
     cfg = load(ROOT / "configs" / f"{name}.yaml")
-    problem, make_activation, _ = prepare(cfg)
+    problem, make_activation, _ = check_problem(cfg)
     model, soft = build_model(cfg, problem, make_activation, torch.device("cpu"), torch.float64)
     formulation = build_formulation(cfg)
     points = cfg.training.points

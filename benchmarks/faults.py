@@ -30,11 +30,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fault_injection import at_loss_call, config_text, load_checkpoint, same_run  # noqa: E402
-from pinn import checkpoint, load, solve  # noqa: E402
-from pinn.config import model_sha256, scale_steps, sha256  # noqa: E402
-from pinn.errors import PinnError  # noqa: E402
-from pinn.interrupt import Interrupted  # noqa: E402
-from pinn.progress import Progress  # noqa: E402
+
+from pinn import load, solve  # noqa: E402
+from pinn.app.config import model_sha256, scale_steps, sha256  # noqa: E402
+from pinn.app.progress import Progress  # noqa: E402
+from pinn.core.errors import PinnError  # noqa: E402
+from pinn.method import checkpoint  # noqa: E402
+from pinn.method.interrupt import Interrupted  # noqa: E402
 
 QUIET = Progress(enabled=False)
 KILL_RUN = """\

@@ -24,9 +24,11 @@ sys.path.insert(0, str(ROOT / "configs" / "data"))
 
 from make_data import FILES  # noqa: E402
 
-from pinn import load, solve, synthetic  # noqa: E402
-from pinn.config import scale_steps  # noqa: E402
-from pinn.progress import Progress  # noqa: E402
+from pinn import load  # noqa: E402
+from pinn import solve
+from pinn.app import synthetic  # noqa: E402
+from pinn.app.config import scale_steps  # noqa: E402
+from pinn.app.progress import Progress  # noqa: E402
 
 NAMES = [name.removesuffix(".yaml") for name in FILES]
 

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pinn import load, solve  # noqa: E402
-from pinn.config import scale_steps  # noqa: E402
-from pinn.progress import Progress  # noqa: E402
+from pinn.app.config import scale_steps  # noqa: E402
+from pinn.app.progress import Progress  # noqa: E402
 
 
 def arguments(description: str, names, seeds: str, argv=None) -> argparse.Namespace:

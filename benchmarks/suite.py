@@ -22,7 +22,6 @@ import tempfile
 from pathlib import Path
 
 import torch
-
 from watch import ROOT, first_time_at, trace
 
 #: config -> the issue's bar on rel L2 (and the peer problem it is the same as)

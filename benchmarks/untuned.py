@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pinn import load, solve  # noqa: E402
-from pinn.config import scale_steps  # noqa: E402
-from pinn.progress import Progress  # noqa: E402
+from pinn.app.config import scale_steps  # noqa: E402
+from pinn.app.progress import Progress  # noqa: E402
 
 FOLDER = ROOT / "benchmarks" / "untuned"
 BARS = {(1, False): 1e-5, (1, True): 2e-4, (2, False): 1e-4, (2, True): 1e-3}

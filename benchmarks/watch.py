@@ -18,10 +18,10 @@ sys.path.insert(0, str(ROOT))
 import torch._dynamo  # noqa: E402,F401  (imported by the first optimiser otherwise: ~2.5 s, not training)
 
 from pinn import load, solve  # noqa: E402
-from pinn.config import scale_steps  # noqa: E402
-from pinn.progress import Progress  # noqa: E402
-from pinn.report import evaluate, reference_on_grid  # noqa: E402
-from problems.reference import resolve_kind  # noqa: E402
+from pinn.app.config import scale_steps  # noqa: E402
+from pinn.app.progress import Progress  # noqa: E402
+from pinn.app.report import evaluate, reference_on_grid  # noqa: E402
+from pinn.problems.references.bvp import resolve_kind  # noqa: E402
 
 
 class ErrorWatch(Progress):

@@ -1,3 +1,3 @@
-from .cli import main
+from pinn.app.cli import main
 
 raise SystemExit(main())

@@ -3,8 +3,8 @@ import pathlib
 import pytest
 
 from pinn import load, solve
-from pinn.config import scale_steps
-from pinn.progress import Progress
+from pinn.app.config import scale_steps
+from pinn.app.progress import Progress
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import torch
 
-from pinn.losses import PinnLoss
+from pinn.method.losses import PinnLoss
 
 # One small problem per optimiser under test: Adam alone, and Adam then each quasi-Newton method,
 # with a short stall window so that the stall test's chunk state is exercised too.

@@ -153,6 +153,7 @@ ROWS = "".join(f"{0.05 + 0.09 * i:.2f},{0.01 * i:.2f}\n" for i in range(11))
 
 def _npz(**arrays) -> bytes:
     import io
+
     import numpy as np
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
@@ -170,6 +171,7 @@ def _npz_with_text_u() -> bytes:
 
 def _npy() -> bytes:
     import io
+
     import numpy as np
     buffer = io.BytesIO()
     np.save(buffer, np.zeros(11))

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-import problems
-from pinn import config
-from pinn.diff import Field
-from pinn.errors import ConfigError
-from problems.american import REFERENCE_GRID, AmericanPut
-from problems.black_scholes import AmericanGrid, Option
+from pinn import problems
+from pinn.app import config
+from pinn.core.errors import ConfigError
+from pinn.core.field import Field
+from pinn.problems.american import REFERENCE_GRID, AmericanPut
+from pinn.problems.references.black_scholes import AmericanGrid, Option
 
 ANDERSEN = dict(K=100.0, q=0.05, sigma=0.25, T=1.0)  # Andersen, Lake & Offengenden 2016, to ~1e-7
 KIM = dict(K=100.0, r=0.05, q=0.0, sigma=0.2, T=1.0)  # Kim, Ma & Choe 2013: binomial, 4 decimals
@@ -109,7 +109,7 @@ def test_domain_ends_at_the_perpetual_boundary_and_the_far_field():
 
 
 def test_s_min_above_the_perpetual_boundary_is_said():
-    from pinn.plan import validate
+    from pinn.app.plan import validate
     notes = validate(parse({"S_min": 60, "spots": [100]})).notes
     assert any("S_min = 60 is short of the perpetual exercise boundary 46.24" in n for n in notes), notes
 

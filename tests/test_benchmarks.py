@@ -4,7 +4,6 @@ import importlib.util
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 SMOKE = {  # script -> arguments for a run of a few seconds

@@ -1,12 +1,12 @@
-"""pinn.bfgs: the factored, deferred self-scaled update against the textbook formula, and the
+"""pinn.method.bfgs: the factored, deferred self-scaled update against the textbook formula, and the
 optimiser against problems with known minimisers."""
 import pytest
 import torch
-
-from pinn import bfgs
-from pinn.bfgs import BFGS
-from pinn.quasi_newton import STOP_LINE_SEARCH, QuasiNewton
 from test_lbfgs import minimise, minimise_function
+
+from pinn.method import bfgs
+from pinn.method.bfgs import BFGS
+from pinn.method.quasi_newton import STOP_LINE_SEARCH, QuasiNewton
 
 F64 = torch.float64
 

@@ -3,15 +3,14 @@ import numpy as np
 import pytest
 import torch
 
-import problems
-from pinn import load
-from pinn.diff import Field
-from pinn.errors import SmoothnessError
-from pinn.losses import Collocation, PinnLoss
-from pinn.config import WeightsConfig
-from pinn.network import MLP
-from pinn.plan import prepare
-from problems.reference import exact_derivatives, solve_bvp_derivatives
+from pinn import load, problems
+from pinn.app.config import WeightsConfig
+from pinn.app.plan import check_problem
+from pinn.core.errors import SmoothnessError
+from pinn.core.field import Field
+from pinn.core.network import MLP
+from pinn.method.losses import Collocation, PinnLoss
+from pinn.problems.references.bvp import exact_derivatives, solve_bvp_derivatives
 
 CASES = [("poisson1d", {"k": 1}), ("poisson1d", {"k": 4}), ("poisson1d", {"k": 8}), ("mixed1d", {}),
          ("robin1d", {}), ("varcoef1d", {}), ("layer1d", {"eps": 0.1}), ("layer1d", {"eps": 0.01}),
@@ -67,11 +66,11 @@ def test_hard_transform_covers_dirichlet_and_clamped_ends_exactly(support, cover
 
 def test_smoothness_check_uses_the_problems_true_order(configs):
     for name in ("beam1d_simply.yaml", "poisson1d.yaml"):
-        assert prepare(load(configs / name))[2] == []  # tanh passes 2nd and 4th order
+        assert check_problem(load(configs / name))[2] == []  # tanh passes 2nd and 4th order
     relu3 = {"network.activation": {"name": "relu_power", "p": 3}}
-    assert prepare(load(configs / "poisson1d.yaml", relu3))[2] == []  # C^2 is enough for order 2
+    assert check_problem(load(configs / "poisson1d.yaml", relu3))[2] == []  # C^2 is enough for order 2
     with pytest.raises(SmoothnessError, match="order 4"):
-        prepare(load(configs / "beam1d_simply.yaml", relu3))  # ... but not for the beam
+        check_problem(load(configs / "beam1d_simply.yaml", relu3))  # ... but not for the beam
 
 
 def test_adaptive_resampling_concentrates_points_where_the_residual_is_large():
@@ -89,7 +88,7 @@ def test_adaptive_resampling_concentrates_points_where_the_residual_is_large():
 
 
 def test_reference_choice_is_validated_before_training(configs, tmp_path, capsys):
-    from pinn.cli import main
+    from pinn.app.cli import main
     path = tmp_path / "c.yaml"
     path.write_text((configs / "bratu1d.yaml").read_text().replace("params: {lam: 1}", "params: {lam: 1}, reference: solve_bvp"))
     assert main(["check", str(path)]) == 0

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from pinn.cli import main
+from pinn.app.cli import main
 
 GOOD = """\
 name: t

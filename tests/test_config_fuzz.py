@@ -3,19 +3,20 @@ located ConfigError (exit 2); never another exception, never a traceback.
 
 Inputs are random YAML documents, random mutations of every shipped config (a value replaced,
 a key deleted, an unknown key added), and random edits of their text. A configuration that
-parses is also prepared (problem built, activation checked), which may refuse it with a
+parses is also checked (problem built, activation checked), which may refuse it with a
 SmoothnessError (exit 3): that is a valid answer too.
 """
 import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pinn import config
-from pinn.cli import main
-from pinn.errors import ConfigError, SmoothnessError
-from pinn.plan import prepare
+from pinn.app import config
+from pinn.app.cli import main
+from pinn.app.plan import check_problem
+from pinn.core.errors import ConfigError, SmoothnessError
 
 CONFIGS = sorted((Path(__file__).parent.parent / "configs").glob("*.yaml"))
 DOCUMENTS = {path.name: yaml.safe_load(path.read_text()) for path in CONFIGS}
@@ -33,7 +34,7 @@ EXAMPLES = 150  # per property; measured ~6 ms per example
 
 
 def answer(data, source="fuzz.yaml"):
-    """Parse and prepare; returns what happened. Any other exception fails the test."""
+    """Parse and check the problem; returns what happened. Any other exception fails the test."""
     try:
         cfg = config.parse(data, source)
     except ConfigError as e:
@@ -41,7 +42,7 @@ def answer(data, source="fuzz.yaml"):
         assert first.startswith(source) and ": " in first, first
         return "config error"
     try:
-        prepare(cfg)
+        check_problem(cfg)
     except ConfigError:
         return "config error"
     except SmoothnessError:

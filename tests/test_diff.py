@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from pinn.diff import Field, derivative, grad, laplacian
+from pinn.core.field import Field, derivative, grad, laplacian
 
 TOL = 1e-10
 
@@ -116,10 +116,10 @@ def test_field_needs_x_that_requires_grad():
 ])
 def test_transformed_field_matches_autograd_through_the_transform(name, params, orders):
     """Leibniz rule with once-per-batch lift/distance derivatives == nested autograd on u."""
-    import problems
-    from pinn.activations import factory
-    from pinn.diff import ConstantField, TransformedField
-    from pinn.network import MLP
+    from pinn import problems
+    from pinn.core.activations import factory
+    from pinn.core.field import ConstantField, TransformedField
+    from pinn.core.network import MLP
     problem = problems.build(name, params)
     transform, _ = problem.hard_dirichlet()
     torch.manual_seed(0)

@@ -5,13 +5,14 @@ import math
 import pytest
 import torch
 
-import problems
-from pinn import activations, config, taylor
-from pinn.diff import Field
-from pinn.domains import Box, SpaceTime
-from pinn.errors import ConfigError, SmoothnessError
-from pinn.network import MLP
-from pinn.plan import validate
+from pinn import problems
+from pinn.app import config
+from pinn.app.plan import validate
+from pinn.core import activations, taylor
+from pinn.core.domains import Box, SpaceTime
+from pinn.core.errors import ConfigError, SmoothnessError
+from pinn.core.field import Field
+from pinn.core.network import MLP
 
 
 def tanh():
@@ -106,7 +107,7 @@ def test_fourier_input_map_streams_match_autograd():
     x = torch.rand(40, 2, dtype=torch.float64).mul(torch.tensor([2.0, 1.0])).sub(torch.tensor([1.0, 0.0]))
     x.requires_grad_(True)
     keys = [(0,), (1,), (0, 0), (0, 1), (0, 0, 0, 0), (1, 1)]
-    streams = model.body_jet(x, taylor.Plan.of(keys))
+    streams = model.body_jet(x, taylor.Streams.of(keys))
     field = Field(x, model.body_output(x))
     for key in keys:
         assert torch.allclose(streams[key], field.d(*key), atol=1e-10, rtol=1e-10), key

@@ -1,13 +1,14 @@
-"""The expression language (pinn/expr.py): values, derivatives, order, constant folding, and
+"""The expression language (pinn/core/expr.py): values, derivatives, order, constant folding, and
 refusal of everything that is not in the language, with the column of the culprit."""
 import math
 
 import pytest
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pinn.diff import Field
-from pinn.expr import ExpressionError, Symbols, parse
+from pinn.core.expr import ExpressionError, Symbols, parse
+from pinn.core.field import Field
 
 ONE_D = Symbols(("x",), {"eps": 0.01, "k": 3.0}, True)
 TWO_D = Symbols(("x", "y"), {}, True)

@@ -5,13 +5,13 @@ import pytest
 import torch
 import yaml
 
-import problems
-from pinn import config
-from pinn.cli import main
-from pinn.diff import Field
-from pinn.errors import ConfigError
-from problems import active_set
-from problems.reference import reference_derivatives, resolve_kind
+from pinn import problems
+from pinn.app import config
+from pinn.app.cli import main
+from pinn.core.errors import ConfigError
+from pinn.core.field import Field
+from pinn.problems.references import active_set
+from pinn.problems.references.bvp import reference_derivatives, resolve_kind
 
 LAYER = {
     "type": "expression", "domain": [[0, 1]], "params": {"eps": 0.1},
@@ -196,7 +196,7 @@ def test_the_resolved_config_reloads_to_the_same_run(tmp_path):
 
 
 def test_a_2d_expression_obstacle_gets_the_active_set_reference():
-    from problems.obstacle import RADIAL_A, RADIAL_B
+    from pinn.problems.obstacle import RADIAL_A, RADIAL_B
     radial = {"type": "expression", "domain": [[-2, 2], [-2, 2]], "equation": "-lap(u)",
               "obstacle": "where(x**2 + y**2 < 1, sqrt(max(1 - x**2 - y**2, 0)), -1)",
               "boundary": [{"at": "boundary", "type": "dirichlet",

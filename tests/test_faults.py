@@ -10,17 +10,18 @@ import stat
 
 import pytest
 import torch
-
 from fault_injection import at_loss_call, config_text, load_checkpoint, same_run
-from pinn import checkpoint as checkpoint_module
-from pinn import plan as plan_module
-from pinn import report, run_folder, solve
-from pinn.cli import main
-from pinn.interrupt import Interrupted
-from pinn.progress import Progress
+
+from pinn import solve
+from pinn.app import plan as plan_module
+from pinn.app import report, run_folder
+from pinn.app.cli import main
+from pinn.app.progress import Progress
+from pinn.method import checkpoint as checkpoint_module
+from pinn.method.interrupt import Interrupted
 
 QUIET = Progress(enabled=False)
-solve_module = importlib.import_module("pinn.solve")  # the name pinn.solve is the function
+solve_module = importlib.import_module("pinn.app.run")
 # Loss evaluations at which SIGINT arrives. Adam: steps 1-60, 61 is the stage's final evaluation
 # (7 and 14 are log-block ends, 60 the last step). Quasi-Newton runs: Adam takes 1-20 and 21;
 # from 22 on every line-search trial is an evaluation, so these land at chunk starts, inside

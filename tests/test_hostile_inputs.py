@@ -4,9 +4,9 @@ import re
 import signal
 
 import pytest
-
 from hostile import CASES, DATA_CASES
-from pinn.cli import main
+
+from pinn.app.cli import main
 
 LIMIT = 10  # seconds for one command: anything slower counts as a hang
 

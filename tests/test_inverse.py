@@ -6,15 +6,17 @@ import sys
 import numpy as np
 import pytest
 import torch
-
 from conftest import CONFIGS, ROOT
-from pinn import load, solve, synthetic, uncertainty
-from pinn.cli import main
-from pinn.config import parse, scale_steps, sha256
-from pinn.plan import validate
-from pinn.params import LearntSpec
-from pinn.progress import Progress
-from pinn.train import Trainer
+
+from pinn import load, solve
+from pinn.app import synthetic
+from pinn.app.cli import main
+from pinn.app.config import parse, scale_steps, sha256
+from pinn.app.plan import validate
+from pinn.app.progress import Progress
+from pinn.core.params import LearntSpec
+from pinn.method import uncertainty
+from pinn.method.train import Trainer
 
 sys.path.insert(0, str(ROOT / "configs" / "data"))
 from make_data import FILES  # noqa: E402
@@ -92,7 +94,7 @@ def test_intervals_hold_the_truth_over_noise_draws(tmp_path):
         cfg = scale_steps(load(CONFIGS / f"{name}.yaml", {"data.file": str(tmp_path / "data.csv"),
                                                          "training.seed": seed}), 0.25)
         plan = validate(cfg)  # trained and identified without a run folder: no figures to draw
-        plan.loss.prepare(plan.model)
+        plan.loss.build_taylor(plan.model)
         Trainer(plan.model, plan.loss, cfg.training.stages, lambda state: None, Progress(enabled=False)).fit()
         estimate = uncertainty.identify(plan.model, plan.loss, None).estimates["k"]
         scores.append((estimate.value - estimate.exact) / estimate.standard_error)

@@ -1,9 +1,9 @@
-"""pinn.lbfgs against problems with known minimisers, including a tiny loss scale."""
+"""pinn.method.lbfgs against problems with known minimisers, including a tiny loss scale."""
 import pytest
 import torch
 
-from pinn.lbfgs import LBFGS
-from pinn.quasi_newton import STOP_GRADIENT, STOP_MAX_ITER
+from pinn.method.lbfgs import LBFGS
+from pinn.method.quasi_newton import STOP_GRADIENT, STOP_MAX_ITER
 
 
 def rosenbrock(p, scale):

@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 import torch
 
-import problems
-from pinn import contact
-from pinn.constraints import FORMULATIONS
-from pinn.diff import Field
-from pinn.penalties import PENALTIES, build
-from pinn.report import evaluate, reference_on_grid
-from problems import active_set
+from pinn import problems
+from pinn.app import contact
+from pinn.app.report import evaluate, reference_on_grid
+from pinn.core.field import Field
+from pinn.method.constraints import FORMULATIONS
+from pinn.method.penalties import PENALTIES, build
+from pinn.problems.references import active_set
 
 Z = torch.linspace(-2, 2, 401, dtype=torch.float64)
 
@@ -178,7 +178,7 @@ def test_the_resolved_config_keeps_each_stages_mu():
     """config.yaml in a run folder is the resolved config: loading it must give the same run."""
     from pathlib import Path
 
-    from pinn.config import load, parse, sha256, to_dict
+    from pinn.app.config import load, parse, sha256, to_dict
     cfg = load(Path(__file__).resolve().parents[1] / "configs" / "tent1d.yaml")
     data = to_dict(cfg)
     assert [stage["mu"] for stage in data["training"]["stages"]] == [10, 100, 1000]

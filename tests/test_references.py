@@ -9,7 +9,8 @@
 import numpy as np
 import pytest
 
-from problems import evolution, spectral
+from pinn.problems import evolution
+from pinn.problems.references import spectral
 
 NU = 0.01 / np.pi
 
@@ -57,5 +58,5 @@ def test_etdrk4_decays_a_heat_mode_exactly():
 
 @pytest.mark.parametrize("name", ["heat1d", "wave1d"])
 def test_exact_solutions_satisfy_their_problems(name):
-    import problems
+    from pinn import problems
     assert problems.build(name).exact_mismatches() == []

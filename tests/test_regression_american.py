@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-import problems
-from pinn import config, solve
-from pinn.progress import Progress
-from problems.american_report import score_model
+from pinn import problems, solve
+from pinn.app import config
+from pinn.app.option_report import score_model
+from pinn.app.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT = {"network": {"layers": [20, 20, 20]},
@@ -58,7 +58,7 @@ def test_expression_twin_is_within_twice_the_registered_error(registered, tmp_pa
 
 
 def test_compare_tables_the_option_columns():
-    from pinn.compare import _columns
+    from pinn.app.compare import _columns
     option = {"formulation": "complementarity", "penalty": "leaky", "mu": 1.0, "rel_l2": 2e-4, "alpha": None,
               "free_boundary_error": None, "contact_iou": None, "max_price_error": 3e-2,
               "exercise_boundary_error": 2e-3, "max_delta_error": 1e-3, "train_seconds": 150.0, "status": "ok"}

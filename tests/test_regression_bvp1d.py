@@ -10,7 +10,6 @@ shortened schedule stops mid-convergence, where that rounding moves L-BFGS's end
 6x here, in both directions).
 """
 import pytest
-
 from conftest import solve_shortened
 
 SHORTENED = 0.3

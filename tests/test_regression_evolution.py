@@ -7,12 +7,11 @@ thread-to-thread margin, far below what a broken transform, reference or input m
 """
 import numpy as np
 import pytest
-
 import torch
 
-import problems
-from pinn import config, solve
-from pinn.progress import Progress
+from pinn import problems, solve
+from pinn.app import config
+from pinn.app.progress import Progress
 
 # problem -> (final time T, layers, interior points, adam steps, bfgs steps, bound on rel L2). The
 # horizon is shortened with the problems' ``duration`` parameter where the full one needs minutes

@@ -7,7 +7,6 @@ Measured on the default Taylor-mode derivative path, with the autograd path's fi
 (why they differ: tests/test_regression_bvp1d.py; here by up to 3.3x, for the layer).
 """
 import pytest
-
 from conftest import solve_shortened
 
 SHORTENED = 0.3

@@ -11,9 +11,9 @@ import json
 
 import pytest
 import torch
-
 from conftest import solve_shortened
-from pinn.cli import main
+
+from pinn.app.cli import main
 
 
 @pytest.mark.parametrize("config, scale, bound, violation, iou, mu", [

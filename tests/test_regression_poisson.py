@@ -9,8 +9,8 @@ import json
 import pytest
 
 from pinn import load, solve
-from pinn.config import scale_steps
-from pinn.progress import Progress
+from pinn.app.config import scale_steps
+from pinn.app.progress import Progress
 
 QUIET = Progress(enabled=False)
 
@@ -41,7 +41,7 @@ def test_run_folder_holds_every_artifact(configs, tmp_path):
     # the resolved config reloads to the very same run (same hash)
     assert load(tmp_path / "config.yaml").name == cfg.name
     assert metrics["config_sha256"] == result.metrics["config_sha256"]
-    from pinn.config import sha256
+    from pinn.app.config import sha256
     assert sha256(load(tmp_path / "config.yaml")) == metrics["config_sha256"]
     assert not list(tmp_path.glob("*.tmp*"))  # atomic writes leave no temporary files
 

@@ -8,14 +8,15 @@ import numpy as np
 import pytest
 import torch
 
-import problems
-from pinn import data, run_folder, solve, uncertainty
-from pinn.cli import main
-from pinn.config import load
-from pinn.progress import Progress
-from pinn.report import _relative_or_absolute
-from problems.american_report import no_arbitrage_violations
-from problems.black_scholes import AmericanGrid
+from pinn import problems, solve
+from pinn.app import data, run_folder
+from pinn.app.cli import main
+from pinn.app.config import load
+from pinn.app.option_report import no_arbitrage_violations
+from pinn.app.progress import Progress
+from pinn.app.report import _relative_or_absolute
+from pinn.method import uncertainty
+from pinn.problems.references.black_scholes import AmericanGrid
 
 QUIET = Progress(enabled=False)
 BOUNDS = [(0.0, 1.0)]
@@ -245,7 +246,7 @@ training:
 
 def test_a_diffusivity_is_learnt_in_an_evolution_problem(tmp_path):
     """The README said learnt parameters of evolution problems were not offered; they work."""
-    from pinn import synthetic
+    from pinn.app import synthetic
     (tmp_path / "heat.yaml").write_text(HEAT)
     section = synthetic.problem_of(tmp_path / "heat.yaml")
     x, u, _ = synthetic.measurements(section, 40, 0.01, 3)

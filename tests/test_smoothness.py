@@ -2,9 +2,9 @@
 import pytest
 import torch
 
-from pinn import activations, smoothness
-from pinn.activations import Smoothness
-from pinn.errors import SmoothnessError
+from pinn.core import activations, smoothness
+from pinn.core.activations import Smoothness
+from pinn.core.errors import SmoothnessError
 
 INF = smoothness.INFINITE
 ORDER = 4  # probe up to the 4th derivative: the highest order a registered problem needs

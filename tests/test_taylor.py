@@ -1,19 +1,19 @@
-"""Taylor-mode derivatives (pinn.taylor) against nested reverse-mode autograd, in float64.
+"""Taylor-mode derivatives (pinn.core.taylor) against nested reverse-mode autograd, in float64.
 
 Bound 1e-12 everywhere (the issue's): measured maxima are 9e-16 for the activations' jets, 1.8e-15
 for network derivatives up to 4th order in 1D and 2D, and 4e-15 for loss gradients.
 """
 import pytest
 import torch
-
-from pinn import activations, load, taylor
-from pinn.diff import Field
-from pinn.errors import ConfigError
-from pinn.losses import PinnLoss, collocation
-from pinn.network import MLP
-from pinn.plan import build_model, derivative_path, prepare
-
 from conftest import CONFIGS
+
+from pinn import load
+from pinn.app.plan import build_model, check_problem, derivative_path
+from pinn.core import activations, taylor
+from pinn.core.errors import ConfigError
+from pinn.core.field import Field
+from pinn.core.network import MLP
+from pinn.method.losses import PinnLoss, collocation
 
 BOUND = 1e-12
 JET_ACTIVATIONS = [activations.Tanh, activations.Sin, lambda: activations.Softplus(beta=2.0)]
@@ -54,7 +54,7 @@ KEY_SETS = [
 def test_network_jet_matches_nested_autograd(make, dim, keys):
     model = network(dim, make)
     x = (torch.rand(64, dim, dtype=torch.float64) * 3 - 1).requires_grad_(True)
-    streams = model.body_jet(x, taylor.Plan.of(keys))
+    streams = model.body_jet(x, taylor.Streams.of(keys))
     nested = Field(x, model.body_output(x))
     assert set(streams) == set(taylor.closure(keys))
     for key, value in streams.items():
@@ -66,7 +66,7 @@ def test_jet_parameter_gradients_match(dim, keys):
     """What training uses: the gradient in the weights of a loss built from the derivatives."""
     model = network(dim, activations.Tanh)
     x = torch.rand(64, dim, dtype=torch.float64).requires_grad_(True)
-    streams = model.body_jet(x, taylor.Plan.of(keys))
+    streams = model.body_jet(x, taylor.Streams.of(keys))
     nested = Field(x, model.body_output(x))
     weights = [p for p in model.parameters()]
     mine = torch.autograd.grad(sum((streams[k] + 1).square().mean() for k in keys), weights, allow_unused=True)
@@ -94,7 +94,7 @@ def test_supports_only_jet_activations():
 def test_field_falls_back_to_autograd_for_keys_outside_the_jet():
     model = network(2, activations.Tanh)
     x = torch.rand(32, 2, dtype=torch.float64).requires_grad_(True)
-    streams = model.body_jet(x, taylor.Plan.of([(0, 0), (1, 1)]))
+    streams = model.body_jet(x, taylor.Streams.of([(0, 0), (1, 1)]))
     field = Field(x, streams[()], known=streams)
     nested = Field(x, model.body_output(x))
     assert (field.d(0, 1) - nested.d(0, 1)).abs().max().item() <= BOUND
@@ -115,13 +115,13 @@ def assert_same_loss_and_gradient(model, reference, other):
 def losses(name, overrides=None):
     """The same loss on the same batch, by nested autograd and by the Taylor path."""
     cfg = load(CONFIGS / f"{name}.yaml", overrides)
-    problem, make_activation, _ = prepare(cfg)
+    problem, make_activation, _ = check_problem(cfg)
     model, soft = build_model(cfg, problem, make_activation, torch.device("cpu"), torch.float64)
     points = cfg.training.points
     batch = collocation(problem, soft, points.interior, points.boundary, points.sampler, 0, torch.float64,
                         torch.device("cpu"))
     pair = [PinnLoss(problem, batch, cfg.training.weights, None, path) for path in ("autograd", "taylor")]
-    pair[1].prepare(model)
+    pair[1].build_taylor(model)
     return model, pair
 
 
@@ -135,7 +135,7 @@ def test_training_loss_and_gradient_identical_on_both_paths(name):
 
 def test_derivative_path_resolution_and_errors():
     cfg = load(CONFIGS / "poisson1d.yaml")
-    problem, make_activation, _ = prepare(cfg)
+    problem, make_activation, _ = check_problem(cfg)
     model, _ = build_model(cfg, problem, make_activation, torch.device("cpu"), torch.float64)
     assert derivative_path(cfg, model) == "taylor"
     assert derivative_path(load(CONFIGS / "poisson1d.yaml", {"training.derivatives": "autograd"}), model) == "autograd"
@@ -155,6 +155,6 @@ def test_compiled_taylor_loss_matches_eager():
     model, (_, eager) = losses("poisson1d")
     weights = load(CONFIGS / "poisson1d.yaml").training.weights
     compiled = PinnLoss(eager.problem, eager.batch, weights, None, "taylor", compile=True)
-    assert compiled.prepare(model) > 0
-    assert all(p.grad is None for p in model.parameters())  # prepare leaves no gradients behind
+    assert compiled.build_taylor(model) > 0
+    assert all(p.grad is None for p in model.parameters())  # build_taylor leaves no gradients behind
     assert_same_loss_and_gradient(model, eager, compiled)

@@ -7,8 +7,8 @@ import signal
 import pytest
 import torch
 
-from pinn.cli import main
-from pinn.losses import PinnLoss
+from pinn.app.cli import main
+from pinn.method.losses import PinnLoss
 
 TINY = """\
 name: guard

@@ -8,14 +8,14 @@ import meshio
 import numpy as np
 import pytest
 import torch
-
 from conftest import ROOT
+
 from pinn import load, solve
-from pinn import expr
-from pinn.cli import main
-from pinn.config import scale_steps, to_dict
-from pinn.diff import Field
-from pinn.progress import Progress
+from pinn.app.cli import main
+from pinn.app.config import scale_steps, to_dict
+from pinn.app.progress import Progress
+from pinn.core import expr
+from pinn.core.field import Field
 
 UNTUNED = ROOT / "benchmarks" / "untuned"
 QUIET = Progress(enabled=False)

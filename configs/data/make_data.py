@@ -6,7 +6,7 @@ noise · max |u|, seeded (pinn.synthetic): running this again writes the same by
 """
 from pathlib import Path
 
-from pinn import synthetic
+from pinn.app import synthetic
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = HERE.parent

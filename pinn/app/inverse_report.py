@@ -1,0 +1,126 @@
+"""What an inverse problem's run folder says about its learnt coefficients.
+
+``findings(plan, history, title)`` → :class:`pinn.app.report.Findings`: each parameter's value, standard
+error, 95 % interval and (where the true value is known) its error and whether the interval covers
+it (:mod:`pinn.method.uncertainty`), for metrics.json and the terminal; the identifiability warnings; and
+two figures: ``parameters.png`` (each parameter against step, its interval and true value) and
+``data.png`` (the measurements with ±σ bars, the fitted u and the true solution where known; in 2D
+the measured against the fitted values and where the measurements lie).
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from pinn.app import data as datafile
+from pinn.app.report import Findings
+from pinn.method import uncertainty
+
+
+def findings(plan, history, title: str, say=None) -> Findings:
+    model, loss, data = plan.model, plan.loss, plan.cfg.data
+    if say is not None:
+        say(f"computing the learnt parameters' 95 % intervals (a Jacobian of {loss.batch.x.shape[0]} physics rows "
+            f"and {loss.measured[0].shape[0]} measurements)")
+    result = uncertainty.identify(model, loss, None if data.noise == "estimate" else float(data.noise), say)
+    lines = []
+    for name, e in result.estimates.items():
+        line = (f"{name} = {e.value:.6g} ± {e.standard_error:.2g} (standard error); 95 % interval "
+                f"[{e.interval[0]:.6g}, {e.interval[1]:.6g}]")
+        if e.exact is not None:
+            inside = "inside" if e.interval[0] <= e.exact <= e.interval[1] else "OUTSIDE"
+            off = f"{abs(e.value - e.exact) / abs(e.exact):.2%}" if e.exact else f"{abs(e.value):.3g}"
+            line += f"; true {e.exact:g}: {off} off, {inside} the interval"
+        lines.append(line)
+    noise = "estimated from the misfit" if result.noise_estimated else "as given"
+    lines.append(f"noise sigma = {result.noise:.3g} ({noise}; {result.degrees_of_freedom} degrees of freedom); "
+                 f"data misfit rms {result.data_rms:.3g}")
+    figures = {"parameters.png": lambda: parameters_figure(history, result, title),
+               "data.png": lambda: data_figure(plan, result, title)}
+    warnings = result.warnings()
+    if result.noise_estimated:  # the noise level is known only now
+        warnings += datafile.contradictions(data.measurements, result.noise, plan.problem.domain.names)
+    lines += [f"warning: {warning}" for warning in warnings]
+    metrics = {**result.metrics(), "identification_warnings": warnings}
+    narrow = [name for name, e in result.estimates.items() if not e.interval[1] - e.interval[0] > 0]
+    if narrow:  # noisy data never pin a value down exactly: the computation failed, silently
+        metrics["implausible"] = [f"the 95 % interval of {', '.join(narrow)} has zero width, which no finite "
+                                  f"number of noisy measurements can give"]
+    return Findings(metrics, lines, figures)
+
+
+def parameters_figure(history, result, title: str):
+    """Each learnt parameter against step, on a log axis where it is positive, with its final 95 %
+    interval as a band and its true value where known."""
+    names = list(result.estimates)
+    fig, axes = plt.subplots(len(names), 1, figsize=(7, 2.8 * len(names) + 0.6), squeeze=False)
+    for ax, name in zip(axes[:, 0], names):
+        e = result.estimates[name]
+        values = np.asarray(history.terms[name])
+        ax.plot(history.steps, values, color="tab:blue", lw=1.4, label=f"{name} (learnt)")
+        if all(np.isfinite(e.interval)):
+            ax.axhspan(*e.interval, color="tab:blue", alpha=0.15, label="95 % interval at the end")
+        if e.exact is not None:
+            ax.axhline(e.exact, color="black", ls="--", lw=1, label=f"true {e.exact:g}")
+        if (values > 0).all() and e.interval[0] > 0 and np.isfinite(e.interval[1]):
+            ax.set_yscale("log")
+        for start, stage in zip(history.stage_starts, history.stages):
+            ax.axvline(start, color="gray", ls=":", lw=0.8)
+            ax.annotate(stage.optimizer, (start, 1), xycoords=("data", "axes fraction"), xytext=(3, -12),
+                        textcoords="offset points", color="gray")
+        ax.set_ylabel(name)
+        ax.legend(loc="best", fontsize=8)
+        ax.grid(alpha=0.3, which="both")
+    axes[-1, 0].set_xlabel("step (Adam step or quasi-Newton iteration)")
+    axes[0, 0].set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def data_figure(plan, result, title: str):
+    """1D: the measurements (±σ), the fitted u and the true solution; 2D: fitted against measured
+    values, and the measurement points over the fitted u."""
+    measured = plan.cfg.data.measurements
+    truth = plan.truth if plan.truth is not None and plan.truth.has_exact else None
+    domain = plan.problem.domain
+    grid = domain.test_grid()
+    with torch.no_grad():
+        fitted = plan.loss.data_misfit(plan.model).reshape(-1).double().cpu().numpy() + measured.u
+        u = plan.model(grid.to(device=plan.device, dtype=plan.dtype)).double().cpu().numpy().ravel()
+    sigma = result.noise
+    if domain.dim == 1:
+        fig, ax = plt.subplots(figsize=(7, 4.2))
+        x = grid[:, 0].numpy()
+        if truth is not None:
+            ax.plot(x, truth.exact(grid).detach().numpy().ravel(), color="black", lw=2.5, alpha=0.35,
+                    label="true solution")
+        ax.plot(x, u, color="tab:blue", lw=1.3, label="PINN (fitted)")
+        ax.errorbar(measured.x[:, 0], measured.u, yerr=sigma, fmt="o", ms=3.5, color="tab:red", capsize=2,
+                    label=f"measurements (±σ = {sigma:.2g})")
+        ax.set_xlabel(domain.names[0])
+        ax.set_ylabel("u")
+        ax.legend(loc="best", fontsize=8)
+        ax.grid(alpha=0.3)
+        ax.set_title(title, fontsize=9)
+        fig.tight_layout()
+        return fig
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6))
+    lo, hi = min(measured.u.min(), fitted.min()), max(measured.u.max(), fitted.max())
+    left.plot([lo, hi], [lo, hi], color="gray", lw=1)
+    left.errorbar(measured.u, fitted, xerr=sigma, fmt="o", ms=3.5, color="tab:red", capsize=2)
+    left.set_xlabel("measured u (±σ)")
+    left.set_ylabel("PINN u at the same point")
+    left.grid(alpha=0.3)
+    xs, ys = np.unique(grid[:, 0].numpy()), np.unique(grid[:, 1].numpy())
+    image = right.imshow(u.reshape(len(xs), len(ys)).T, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]),
+                         cmap="viridis")
+    right.scatter(measured.x[:, 0], measured.x[:, 1], s=12, c="tab:red", edgecolors="white", linewidths=0.5,
+                  label="measurement points")
+    fig.colorbar(image, ax=right, shrink=0.85, label="PINN u")
+    right.set_xlabel(domain.names[0])
+    right.set_ylabel(domain.names[1])
+    right.legend(loc="upper right", fontsize=8)
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,306 @@
+"""Training: optimiser stages in order (Adam, then L-BFGS or BFGS), with a guard against divergence.
+
+* Loss terms are collected on the device and checked for NaN/inf every ``log_every`` steps, so a
+  GPU is not synchronised on every step. A model snapshot is kept at each good check; a
+  non-finite loss restores it, saves it as the checkpoint and raises DivergenceError.
+* Quasi-Newton stages (L-BFGS, BFGS) run in chunks of ``stall_window`` iterations (the optimiser
+  keeps its curvature between calls). A chunk that makes fewer iterations than asked tells why it
+  stopped, and the stage records it; a chunk that lowers the loss by less than ``min_improvement``
+  (relative) ends the stage, because L-BFGS on a PINN loss tends to crawl for thousands of
+  iterations once it reaches its floor.
+* Stage times exclude building the optimiser (the first one in a process imports torch._dynamo,
+  about 2.5 s on a 2-core CPU, which is not training).
+* A stop request (Ctrl-C, SIGTERM: :mod:`pinn.method.interrupt`) is honoured after a whole Adam step
+  or quasi-Newton iteration. The checkpoint then holds everything the rest of the run depends on
+  (weights, optimiser state, step, the stall test's chunk state, history, points, elapsed time),
+  so ``--resume`` ends with the same numbers as a run that was never stopped.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Sequence
+
+import torch
+
+from pinn.core.errors import DivergenceError
+from pinn.method.bfgs import BFGS
+from pinn.method.interrupt import NEVER, Interrupted, StopRequest
+from pinn.method.lbfgs import LBFGS
+from pinn.method.monitor import Monitor, format_terms
+from pinn.method.quasi_newton import STOP_LINE_SEARCH
+from pinn.method.quasi_newton import STOP_MAX_ITER as STOP_MAX_STEPS
+from pinn.method.quasi_newton import STOP_REQUESTED, QuasiNewton
+
+STOP_SLOW = "slow: the loss fell by less than min_improvement over the last stall_window iterations"
+
+
+@dataclass
+class StageRecord:
+    optimizer: str
+    steps: int
+    seconds: float
+    final: dict
+    stop_reason: str
+    params: dict = field(default_factory=dict)  # the stage's problem parameters, where it set any
+    mu: float | None = None  # the constraint weight in force (obstacle problems)
+
+
+@dataclass
+class History:
+    """Loss terms (unweighted) against global step, and one record per finished stage."""
+
+    steps: list = field(default_factory=list)
+    terms: dict = field(default_factory=dict)
+    stages: list = field(default_factory=list)
+    stage_starts: list = field(default_factory=list)
+
+    def record(self, step: int, names: Sequence[str], values: Sequence[float]):
+        self.steps.append(step)
+        for name, value in zip(names, values):
+            self.terms.setdefault(name, []).append(float(value))
+
+    def to_dict(self) -> dict:
+        return {"steps": self.steps, "terms": self.terms, "stage_starts": self.stage_starts,
+                "stages": [asdict(s) for s in self.stages]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "History":
+        return cls(data["steps"], data["terms"], [StageRecord(**s) for s in data["stages"]],
+                   data["stage_starts"])
+
+
+def _finite(values: torch.Tensor, model) -> bool:
+    return bool(torch.isfinite(values).all()) and all(bool(torch.isfinite(p).all()) for p in model.parameters())
+
+
+def _adam(params, lr: float):
+    try:  # fused Adam: one kernel per step instead of a Python loop (154 vs 445 us measured)
+        return torch.optim.Adam(params, lr=lr, fused=True)
+    except (RuntimeError, TypeError):
+        return torch.optim.Adam(params, lr=lr)
+
+
+
+@dataclass
+class Position:
+    """Where training stands: the stage, the steps made in it, and for quasi-Newton stages the
+    stall test's state (the step its current chunk began at, the loss there, the loss at the
+    previous chunk's start). With the weights and the optimiser state this is all the rest of
+    the run depends on."""
+
+    stage: int = 0
+    step: int = 0
+    chunk_start: int | None = None
+    chunk_loss: float | None = None
+    previous_chunk_loss: float | None = None
+    seconds: float = 0.0  # training time already spent in this stage (before a resume)
+
+
+class Trainer:
+    """Runs the stages of ``stages`` (config.StageConfig) on ``model`` minimising ``loss``.
+
+    ``save(checkpoint)`` receives a dict (model, position, optimizer state, history, points,
+    complete) at the end of each stage and whenever training stops early. ``resample`` =
+    (every, candidates, seed) redraws the loss's interior points every ``every`` Adam steps
+    (``sampler: adaptive``); quasi-Newton stages keep the points fixed, since their curvature
+    assumes one loss.
+    ``stage_problems`` (one per stage) swaps the loss's problem when a stage starts: continuation
+    in a parameter, each stage starting from the weights the previous one left. ``stage_mu`` does
+    the same for the constraint formulation's μ. ``stop`` is asked after every whole step.
+    """
+
+    def __init__(self, model, loss, stages, save: Callable[[dict], None], progress: Monitor,
+                 log_every: int = 0, resample: tuple[int, int, int] | None = None,
+                 stage_problems: list | None = None, stage_mu: list | None = None,
+                 stop: StopRequest = NEVER):
+        self.model, self.loss, self.stages, self.save = model, loss, stages, save
+        self.stage_problems, self.stage_mu = stage_problems, stage_mu
+        self.progress, self.log_every, self.resample, self.stop = progress, log_every, resample, stop
+        self.names = loss.term_names
+        self.history = History()
+        self._good = None  # (model state, optimizer state, step) at the last finite check
+
+    def _interval(self, steps: int) -> int:
+        return self.log_every or max(1, math.ceil(steps / 20))
+
+    def _checkpoint(self, position: Position, optimizer_state: dict | None, complete: bool = False) -> dict:
+        kind = self.stages[position.stage].optimizer if optimizer_state is not None else None
+        return {"model": self.model.state_dict(), "position": asdict(position), "optimizer": optimizer_state,
+                "optimizer_kind": kind, "history": self.history.to_dict(),
+                "points": self.loss.batch.x.detach().cpu(), "complete": complete}
+
+    def _keep_good(self, step: int, optimizer):
+        self._good = (copy.deepcopy(self.model.state_dict()), copy.deepcopy(optimizer.state_dict()), step)
+
+    def _diverged(self, stage: int, step: int, seconds: float, restore: bool = True):
+        """Save the last finite state with its own step and raise DivergenceError with a likely cause."""
+        good_step, optimizer_state = step, None
+        if restore and self._good is not None:
+            model_state, optimizer_state, good_step = self._good
+            self.model.load_state_dict(model_state)
+        self.save(self._checkpoint(Position(stage, good_step, seconds=seconds), optimizer_state))
+        optimizer = self.stages[stage].optimizer
+        cause = self.loss.nonfinite_terms(self.model)
+        advice = (f"at the last good weights {cause}: the problem itself is not finite there "
+                  f"(check the equation, its data and its parameters)" if cause else
+                  "at the last good weights every term is finite, so the optimiser's step led there: "
+                  + ("lower this stage's lr, " if optimizer == "adam" else "")
+                  + "use float64, or raise the boundary weight")
+        raise DivergenceError(
+            f"training diverged in stage {stage + 1} ({optimizer}) after step {good_step}: the loss became "
+            f"NaN or infinite; {advice}. The last good state (step {good_step}) is in the checkpoint; "
+            f"--resume continues from it (a changed lr is allowed)")
+
+    def _interrupted(self, position: Position, optimizer_state: dict | None):
+        self.save(self._checkpoint(position, optimizer_state))
+        self.progress.line("")
+        raise Interrupted(f"interrupted in stage {position.stage + 1} ({self.stages[position.stage].optimizer}) "
+                          f"at step {position.step}; "
+                          f"the state was saved: run again with --resume to continue")
+
+    def _evaluate(self) -> dict:
+        with torch.enable_grad():
+            value = self.loss(self.model)
+        return {n: float(value.terms[n].detach()) for n in self.names}
+
+    def fit(self, resume: dict | None = None) -> History:
+        """Train (all of it, or the rest of a checkpointed run) and return the history."""
+        position, opt_state = Position(), None
+        if resume is not None:
+            self.history = History.from_dict(resume["history"])
+            x = self.loss.batch.x
+            self.loss.batch.x = resume["points"].to(device=x.device, dtype=x.dtype).requires_grad_(True)
+            position, opt_state = Position(**resume["position"]), resume["optimizer"]
+            if position.stage < len(self.stages) and resume.get("optimizer_kind") != self.stages[position.stage].optimizer:
+                opt_state = None  # the schedule changed under a resume: this stage's optimiser starts afresh
+        for index in range(position.stage, len(self.stages)):
+            stage = self.stages[index]
+            if index != position.stage:
+                position = Position(index)
+            if self.stop.requested:  # a signal during the last stage's final evaluation or save
+                self._interrupted(position, opt_state)
+            if position.step == 0 and position.chunk_start is None:
+                self.history.stage_starts.append(self.history.steps[-1] + 1 if self.history.steps else 0)
+            if self.stage_problems:
+                self.loss.problem = self.stage_problems[index]
+            mu = self.stage_mu[index] if self.stage_mu else None
+            if mu is not None:
+                self.loss.formulation.mu = mu
+            optimizer, opt_state = self._optimizer_for(stage, opt_state), None
+            if stage.optimizer == "adam":
+                self._keep_good(position.step, optimizer)
+            run = self._adam_stage if stage.optimizer == "adam" else self._quasi_newton_stage
+            steps, reason, seconds = run(index, stage, position, optimizer)
+            final = self._evaluate()
+            self.history.stages.append(StageRecord(stage.optimizer, steps, seconds, final, reason,
+                                                   dict(stage.params), mu))
+            settings = {**stage.params, **({"mu": stage.mu} if stage.mu is not None else {})}
+            label = stage.optimizer + "".join(f" {k}={v:g}" for k, v in settings.items())
+            self.progress.line(f"{label:<6} {steps} steps in {seconds:.1f} s, {reason}; "
+                               f"{format_terms(final)}")
+            complete = index == len(self.stages) - 1
+            self.save(self._checkpoint(Position(index + 1), None, complete))
+        return self.history
+
+    def _optimizer_for(self, stage, state: dict | None):
+        optimizer = self._build_optimizer(stage)
+        if state:
+            optimizer.load_state_dict(state)
+            optimizer.param_groups[0]["lr"] = stage.lr  # a resume may lower it (after a divergence)
+        return optimizer
+
+    def _log_block(self, index: int, stage, step: int, block: torch.Tensor, first_global: int, started,
+                   seconds: float, optimizer=None):
+        """Record a block of loss rows ending at ``step``; check it. Adam passes its ``optimizer``
+        to keep a snapshot to return to; a quasi-Newton iterate is finite whenever it is accepted,
+        so there the current state is the last good one."""
+        if not _finite(block, self.model):
+            self._diverged(index, step, seconds, restore=optimizer is not None)
+        for offset, row in enumerate(block.tolist()):
+            self.history.record(first_global + offset, self.names, row)
+        if optimizer is not None:
+            self._keep_good(step, optimizer)
+        self.progress.update(stage.optimizer, step, stage.steps, dict(zip(self.names, block[-1].tolist())),
+                             started)
+
+    def _trained(self, stage) -> list:
+        """The parameters a stage moves: all of the model's but the learnt coefficients it freezes."""
+        frozen = {id(p) for p in self.model.coefficients.parameters_of(stage.freeze)} if stage.freeze else set()
+        return [p for p in self.model.parameters() if id(p) not in frozen]
+
+    def _build_optimizer(self, stage):
+        if stage.optimizer == "adam":
+            return _adam(self._trained(stage), stage.lr)
+        options = dict(lr=stage.lr, tolerance_grad=stage.tolerance_grad, tolerance_change=stage.tolerance_change)
+        if stage.optimizer == "bfgs":
+            return BFGS(self._trained(stage), **options)
+        return LBFGS(self._trained(stage), history_size=stage.history, **options)
+
+    def _adam_stage(self, index: int, stage, position: Position, optimizer):
+        interval, pending, started = self._interval(stage.steps), [], time.perf_counter()
+        elapsed = lambda: position.seconds + time.perf_counter() - started
+        base = self.history.stage_starts[-1]
+
+        def flush(step: int):
+            if pending:
+                self._log_block(index, stage, step, torch.stack(pending).cpu(), base + step - len(pending),
+                                started, elapsed(), optimizer)
+                pending.clear()
+
+        for step in range(position.step, stage.steps):
+            optimizer.zero_grad(set_to_none=True)
+            value = self.loss(self.model)
+            value.total.backward()
+            optimizer.step()
+            pending.append(torch.stack([value.terms[n].detach() for n in self.names]))
+            if self.resample and (step + 1) % self.resample[0] == 0 and step + 1 < stage.steps:
+                _, candidates, seed = self.resample
+                self.loss.resample(self.model, candidates, seed + base + step + 1)
+            if (step + 1) % interval == 0 or step + 1 == stage.steps or self.stop.requested:
+                flush(step + 1)
+            if self.stop.requested and step + 1 < stage.steps:
+                self._interrupted(Position(index, step + 1, seconds=elapsed()), optimizer.state_dict())
+        return stage.steps, STOP_MAX_STEPS, elapsed()
+
+    def _quasi_newton_stage(self, index: int, stage, position: Position, optimizer: QuasiNewton):
+        at_start: list = []
+
+        def closure():
+            optimizer.zero_grad(set_to_none=True)
+            value = self.loss(self.model)
+            value.total.backward()
+            if not at_start:  # each step() call first evaluates the current iterate
+                at_start.append((torch.stack([value.terms[n].detach() for n in self.names]),
+                                 value.total.detach()))
+            return value.total
+
+        started, done = time.perf_counter(), position.step
+        elapsed = lambda: position.seconds + time.perf_counter() - started
+        chunk_start = done if position.chunk_start is None else position.chunk_start
+        chunk_loss, previous = position.chunk_loss, position.previous_chunk_loss
+        base = self.history.stage_starts[-1]
+        here = lambda: Position(index, done, chunk_start, chunk_loss, previous, elapsed())
+        while done < stage.steps:
+            if done == chunk_start and self.stop.requested:
+                self._interrupted(here(), optimizer.state_dict())
+            optimizer.param_groups[0]["max_iter"] = min(chunk_start + stage.stall_window, stage.steps) - done
+            at_start.clear()
+            optimizer.step(closure, lambda: self.stop.requested)
+            terms, total = at_start[0]
+            if done == chunk_start:  # a resumed chunk's re-evaluation is not a new row
+                self._log_block(index, stage, done, terms[None].cpu(), base + done, started, elapsed())
+                chunk_loss = float(total)
+            done += optimizer.iterations
+            if optimizer.stop_reason == STOP_REQUESTED:
+                self._interrupted(here(), optimizer.state_dict())
+            if optimizer.stop_reason == STOP_LINE_SEARCH and optimizer.saw_nonfinite:
+                self._diverged(index, done, elapsed(), restore=False)
+            if optimizer.stop_reason != STOP_MAX_STEPS:
+                return done, optimizer.stop_reason, elapsed()
+            if previous is not None and chunk_loss > (1 - stage.min_improvement) * previous:
+                return done, STOP_SLOW, elapsed()
+            previous, chunk_start, chunk_loss = chunk_loss, done, None
+        return done, STOP_MAX_STEPS, elapsed()

@@ -1,0 +1,248 @@
+"""The ``Problem`` contract.
+
+A problem states a PDE  R[u](x) = 0  on a box Ω, with boundary conditions B[u] = g on faces of
+the box. The solver never looks inside a problem beyond this contract:
+
+* ``domain`` — a :class:`pinn.core.domains.Domain` (a box, or a box times a time interval);
+* ``order`` — the highest derivative in the residual or the boundary conditions (drives the C^k
+  check);
+* ``residual(x, u)`` — R[u] at interior points, from a :class:`pinn.core.field.Field` ``u``;
+* ``boundary_conditions()`` — a list of :class:`pinn.problems.conditions.BoundaryCondition` (initial
+  conditions too: conditions on the slice t = t₀ of a space–time domain);
+* ``constraints()`` — inequality constraints such as u >= ψ (empty for plain BVPs);
+* ``exact(x)`` — the exact solution when one is known (a torch function, so its derivatives are
+  available by autograd), else ``None``; then ``reference()`` may supply a classical solution;
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar, Mapping, Sequence
+
+import torch
+
+from pinn.core.domains import Domain
+from pinn.core.field import Field, FieldView
+from pinn.core.network import HardDirichlet
+from pinn.core.params import Param
+from pinn.problems.conditions import BoundaryCondition, Dirichlet, Neumann, ValueFn, constant
+from pinn.problems.evolution_transform import initial_data_mismatches, initial_kinks, space_time_transform
+
+Tensor = torch.Tensor
+
+
+@dataclass(frozen=True)
+class LowerObstacle:
+    """The constraint u >= ψ(x) in the whole domain (an obstacle problem's)."""
+
+    psi: ValueFn
+
+    def gap(self, x: Tensor, u: Tensor) -> Tensor:
+        """u − ψ: >= 0 where the constraint holds."""
+        return u - self.psi(x)
+
+
+class Problem(ABC):
+    """A PDE problem (see the module docstring for the contract).
+
+    Subclasses set ``name``, ``summary`` and ``parameters_spec`` (validated parameters, available
+    as ``self.params``).
+    """
+
+    name: ClassVar[str]
+    summary: ClassVar[str] = ""
+    parameters_spec: ClassVar[Mapping[str, Param]] = {}
+    has_constraints: ClassVar[bool] = False  # True where constraints() is not empty
+    # Classical references this problem admits (pinn.problems.references.bvp): solve_bvp needs the explicit
+    # form u^(n) = F(x, u, ..., u^(n-1)) as ``highest``; the active-set solver needs R = −Δu − f with
+    # ``source`` f, ``obstacle`` ψ and Dirichlet data on the whole boundary.
+    ode_ready: bool = False
+    active_set_ready: bool = False
+    notes: Sequence[str] = ()  # what the user should hear before training (shown as warnings)
+    guessed: Sequence[str] = ()  # learnt parameters at a guessed value (pinn's truth_from: no true value given)
+    # A known B(x, t) with the initial data's kinks, under which the network learns u − B
+    # (pinn.problems.evolution_transform: the European put under an American one); None: none.
+    base_solution: ValueFn | None = None
+
+    def __init__(self, **params):
+        self.params = params
+
+    @property
+    @abstractmethod
+    def domain(self) -> Domain: ...
+
+    @property
+    @abstractmethod
+    def order(self) -> int: ...
+
+    @abstractmethod
+    def residual(self, x: Tensor, u: FieldView) -> Tensor: ...
+
+    @abstractmethod
+    def boundary_conditions(self) -> list[BoundaryCondition]: ...
+
+    @cached_property
+    def conditions(self) -> list[BoundaryCondition]:
+        """``boundary_conditions()``, built once, so that the same objects are used throughout."""
+        return self.boundary_conditions()
+
+    def constraints(self) -> list[LowerObstacle]:
+        return []
+
+    def exact(self, x: Tensor) -> Tensor | None:
+        return None
+
+    @property
+    def has_exact(self) -> bool:
+        return type(self).exact is not Problem.exact
+
+    def exact_mismatches(self, per_axis: int = 65) -> list[str]:
+        """Where the given exact solution u* fails the problem, in words: the equation (for an
+        obstacle problem, min(r, u* − ψ) = 0) on an interior probe grid, and each boundary
+        condition on its side. A value counts when it exceeds 1e-6 of the problem's scale
+        1 + max |u*| + max |R[0]|: a correct u* leaves rounding error (about 1e-12 of it), a typo
+        in u* or data that contradict it leave O(1)."""
+        if not self.has_exact:
+            return []
+        box = self.domain
+        axes = [torch.linspace(lo, hi, per_axis, dtype=torch.float64)[1:-1] for lo, hi in box.bounds]
+        x = torch.stack([m.reshape(-1) for m in torch.meshgrid(*axes, indexing="ij")], dim=1).requires_grad_(True)
+        with torch.enable_grad():
+            u = Field(x, self.exact(x))
+            r = self.residual(x, u)
+            for obstacle in self.constraints():
+                r = torch.minimum(r, obstacle.gap(x, u.value))
+            zero = self.residual(x, Field(x, x.sum(dim=1, keepdim=True) * 0))
+        scale = 1 + float(u.value.detach().abs().max()) + float(zero.detach().abs().max())
+        found = []
+        worst = lambda values, points: (float(values.abs().max()), points[int(values.abs().argmax())])
+        value, point = worst(r.detach().reshape(-1), x.detach())
+        if not value <= 1e-6 * scale and not self.guessed:  # the equation at a guessed value proves nothing
+            found.append(f"problem.exact does not satisfy the equation: its residual reaches {value:.3g} at "
+                         f"{box.describe(point)} (largest of {x.shape[0]} probe points; the problem's scale is {scale:.3g})")
+        for bc in self.conditions:
+            if getattr(bc, "exact_by_network", False):
+                continue
+            points = box.sample_side(bc.side, per_axis, "grid", 0, torch.float64, "cpu").requires_grad_(True)
+            with torch.enable_grad():
+                mismatch = bc.residual(points, Field(points, self.exact(points))).detach().reshape(-1)
+            value, point = worst(mismatch, points.detach())
+            if not value <= 1e-6 * scale:
+                found.append(f"problem.exact and {describe_condition(bc, box)} disagree by {value:.3g} at "
+                             f"{box.describe(point)}: the data or the exact solution is wrong")
+        return found
+
+    def data_mismatches(self) -> list[str]:
+        """What the given data contradict, in words: the exact solution (:meth:`exact_mismatches`),
+        initial data against the ends at t₀ and across periodic sides."""
+        return [*self.exact_mismatches(), *initial_data_mismatches(self)]
+
+    def initial_kinks(self) -> list[str]:
+        """A kink in the initial value (less the base solution) under a second-order equation, in
+        words (:func:`pinn.problems.evolution_transform.initial_kinks`): refused unless forced."""
+        return initial_kinks(self)
+
+    def periodic_axes(self) -> dict[int, tuple[float, float]]:
+        """Axis -> (lower, upper) for each periodic pair of sides (exact by the network's input map)."""
+        return {bc.side.dim: (bc.side.value, bc.upper.value) for bc in self.conditions
+                if getattr(bc, "exact_by_network", False)}
+
+    def title(self) -> str:
+        learnt = getattr(self.params, "learnt", ())  # pinn.method.coefficients.LiveParams
+        params = ", ".join(f"{k} learnt" if k in learnt else f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                           for k, v in self.params.items())
+        return f"{self.name}({params})" if params else self.name
+
+    def hard_dirichlet(self) -> tuple[HardDirichlet, list[BoundaryCondition]] | None:
+        """An output transform that satisfies Dirichlet data exactly, with the conditions it
+        covers; None when there is none (1D, 2D boxes with data on every side, and space–time
+        problems with u₀ given: :mod:`pinn.problems.evolution_transform`).
+
+        With t = (x − a)/(b − a) and Dirichlet data at the ends E ⊂ {a, b},
+
+            u = g(x) + c · t^{p_a} (1 − t)^{p_b} · N(x),
+
+        g the linear interpolant of the data (constant with one end), p_e = 1 for e in E (0
+        otherwise), and c normalising the factor's maximum to 1. Where an end also has u' = 0 and
+        g is constant (a clamped end), p_e = 2: then u' = 0 holds exactly too.
+        """
+        if self.domain.time_dim is not None:
+            return space_time_transform(self)
+        if self.domain.dim == 2:
+            return self._hard_dirichlet_box()
+        if self.domain.dim != 1:
+            return None
+        (lo, hi), = self.domain.bounds
+        dirichlet = {bc.side.value: bc for bc in self.conditions if isinstance(bc, Dirichlet)}
+        if not dirichlet:
+            return None
+        point = lambda v: torch.tensor([[v]], dtype=torch.float64)
+        data = {v: float(bc.value(point(v))) for v, bc in dirichlet.items()}
+        length = hi - lo
+        covered = list(dirichlet.values())
+        if len(data) == 2 and data[lo] != data[hi]:
+            ga, gb = data[lo], data[hi]
+            lift = lambda x: ga + (gb - ga) * (x - lo) / length
+        else:
+            lift = constant(next(iter(data.values())))
+            for bc in self.conditions:
+                if isinstance(bc, Neumann) and bc.side.value in data and float(bc.value(point(bc.side.value))) == 0:
+                    covered.append(bc)
+        clamped = {bc.side.value for bc in covered if isinstance(bc, Neumann)}
+        p_a = (lo in data) + (lo in clamped)
+        p_b = (hi in data) + (hi in clamped)
+        peak = (p_a / (p_a + p_b)) ** p_a * (p_b / (p_a + p_b)) ** p_b
+        distance = lambda x: ((x - lo) / length) ** p_a * ((hi - x) / length) ** p_b / peak
+        return HardDirichlet(lift, distance), covered
+
+    def _hard_dirichlet_box(self):
+        """2D, Dirichlet data g on all four sides:  u = G(x, y) + d(x, y) N(x, y)  with
+
+            d = 16 s(1 − s) t(1 − t),   s = (x − a)/(b − a),  t = (y − c)/(d − c),
+
+        and G the transfinite (Coons) interpolant of g, which equals g on the whole boundary:
+
+            G = (1−s) g(a, y) + s g(b, y) + (1−t) g(x, c) + t g(x, d)
+                − [(1−s)(1−t) g(a, c) + s(1−t) g(b, c) + (1−s)t g(a, d) + st g(b, d)].
+
+        G reads g on the boundary only, so data defined there alone (a singular exact solution's
+        trace, say) are fine.
+        """
+        faces = {(bc.side.dim, bc.side.value): bc for bc in self.conditions if isinstance(bc, Dirichlet)}
+        (a, b), (c, d) = self.domain.bounds
+        if set(faces) != {(0, a), (0, b), (1, c), (1, d)}:
+            return None
+
+        def on(bc, xs, ys):
+            return bc.value(torch.cat([xs, ys], dim=1))
+
+        def lift(p):
+            x, y = p[:, :1], p[:, 1:]
+            s, t = (x - a) / (b - a), (y - c) / (d - c)
+            full = lambda v: torch.full_like(x, v)
+            left, right = on(faces[0, a], full(a), y), on(faces[0, b], full(b), y)
+            bottom, top = on(faces[1, c], x, full(c)), on(faces[1, d], x, full(d))
+            corners = ((1 - s) * (1 - t) * on(faces[0, a], full(a), full(c))
+                       + s * (1 - t) * on(faces[0, b], full(b), full(c))
+                       + (1 - s) * t * on(faces[0, a], full(a), full(d))
+                       + s * t * on(faces[0, b], full(b), full(d)))
+            return (1 - s) * left + s * right + (1 - t) * bottom + t * top - corners
+
+        def distance(p):
+            s, t = (p[:, :1] - a) / (b - a), (p[:, 1:] - c) / (d - c)
+            return 16 * s * (1 - s) * t * (1 - t)
+        return HardDirichlet(lift, distance), list(faces.values())
+
+
+def order_of(residual_order: int, conditions: Sequence[BoundaryCondition]) -> int:
+    """The order the C^k check needs: the highest derivative in the residual or any condition."""
+    return max([residual_order, *(bc.order for bc in conditions)])
+
+
+def describe_condition(bc, domain) -> str:
+    """A condition as a user wrote it: "the initial condition u_t at t = 0" for an ``initial:``
+    entry, "the boundary condition dirichlet at x = 1" for a side's."""
+    if domain.initial() is not None and bc.side == domain.initial():
+        return f"the initial condition {'u' + '_t' * bc.order} at {bc.side}"
+    return f"the boundary condition {bc}"

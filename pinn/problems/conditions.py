@@ -1,0 +1,100 @@
+"""Boundary, initial and periodic conditions: B[u] = g on one side of a domain.
+
+``residual(x, u)`` returns B[u] − g at points of the side. On a space–time domain an initial
+condition is one of these on the slice t = t₀: :class:`Dirichlet` gives u(x, t₀) = u₀(x),
+:class:`Derivative` of order 1 along t gives u_t(x, t₀) = v₀(x).
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Callable
+
+import torch
+
+from pinn.core.domains import Side
+from pinn.core.field import FieldView
+
+Tensor = torch.Tensor
+ValueFn = Callable[[Tensor], Tensor]
+
+
+def constant(value: float) -> ValueFn:
+    """Boundary data that is the same number everywhere, as a function of x."""
+    return lambda x: torch.full((x.shape[0], 1), float(value), dtype=x.dtype, device=x.device)
+
+
+class BoundaryCondition(ABC):
+    """A condition B[u] = g on one face; ``residual`` returns B[u] - g at points of that face."""
+
+    order: int = 0
+
+    def __init__(self, side: Side, value: ValueFn):
+        self.side, self.value = side, value
+
+    @abstractmethod
+    def residual(self, x: Tensor, u: FieldView) -> Tensor: ...
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__.lower()} at {self.side}"
+
+
+class Dirichlet(BoundaryCondition):
+    """u = g."""
+
+    def residual(self, x, u):
+        return u.value - self.value(x)
+
+
+class Neumann(BoundaryCondition):
+    """du/dx_dim = g (the derivative along the face's axis, not the outward normal)."""
+
+    order = 1
+
+    def residual(self, x, u):
+        return u.d(self.side.dim) - self.value(x)
+
+
+class Robin(BoundaryCondition):
+    """a u + b du/dx_dim = g."""
+
+    order = 1
+
+    def __init__(self, side: Side, value: ValueFn, a: float, b: float):
+        super().__init__(side, value)
+        self.a, self.b = float(a), float(b)
+
+    def residual(self, x, u):
+        return self.a * u.value + self.b * u.d(self.side.dim) - self.value(x)
+
+
+class Derivative(BoundaryCondition):
+    """d^order u / dx_dim^order = g (beams: u'' and u''' at free or supported ends)."""
+
+    def __init__(self, side: Side, value: ValueFn, order: int):
+        super().__init__(side, value)
+        self.order = int(order)
+
+    def residual(self, x, u):
+        return u.d(*([self.side.dim] * self.order)) - self.value(x)
+
+
+class Periodic(BoundaryCondition):
+    """u on the lower side equals u on the upper side, with every derivative, along one spatial
+    axis. Exact through the network's input map (Fourier features in that coordinate), so it is
+    never a loss term."""
+
+    exact_by_network = True
+
+    def __init__(self, lower: Side, upper: Side):
+        super().__init__(lower, None)
+        self.upper = upper
+
+    @property
+    def period(self) -> float:
+        return self.upper.value - self.side.value
+
+    def residual(self, x, u):
+        raise NotImplementedError("a periodic pair is exact by the network's input map, never a loss term")
+
+    def __str__(self) -> str:
+        return f"periodic in {self.side.name or 'x'} ({self.side} and {self.upper})"
