@@ -29,10 +29,12 @@ import torch
 from watch import ROOT
 
 from pinn import load  # noqa: E402
+from pinn.app.config import StageConfig  # noqa: E402
 from pinn.app.plan import build_formulation, build_model, check_problem  # noqa: E402
 from pinn.core.field import Field  # noqa: E402
 from pinn.method.losses import PinnLoss, collocation  # noqa: E402
-from pinn.method.train import _adam  # noqa: E402
+from pinn.method.optimizers import OPTIMIZERS  # noqa: E402
+from pinn.method.trainables import Trainables  # noqa: E402
 
 
 class NestedLoss(PinnLoss):
@@ -51,8 +53,7 @@ def step_function(name: str, n: int, path: str):
     problem, make_activation, _ = check_problem(cfg)
     model, soft = build_model(cfg, problem, make_activation, torch.device("cpu"), torch.float64)
     formulation = build_formulation(cfg)
-    if formulation is not None:
-        model.add_module("penalty", formulation.penalty.to(dtype=torch.float64))
+    trainables = Trainables(model, formulation.penalty.to(dtype=torch.float64) if formulation else None)
     points = cfg.training.points
     batch = collocation(problem, soft, n, points.boundary, points.sampler, 0, torch.float64, torch.device("cpu"))
     weights = cfg.training.weights
@@ -61,12 +62,12 @@ def step_function(name: str, n: int, path: str):
     else:
         loss = PinnLoss(problem, batch, weights, formulation, "autograd" if path == "autograd" else "taylor",
                         compile=path == "compiled")
-    compile_seconds = loss.build_taylor(model)
-    optimizer = _adam(model.parameters(), 1e-3)
+    compile_seconds = loss.build_taylor(trainables)
+    optimizer = OPTIMIZERS["adam"].build(trainables.moved(), StageConfig("adam", 1, lr=1e-3))
 
     def step():
         optimizer.zero_grad(set_to_none=True)
-        loss(model).total.backward()
+        loss(trainables).total.backward()
         optimizer.step()
     step.compile_seconds = compile_seconds
     return step

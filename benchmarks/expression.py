@@ -34,6 +34,7 @@ from pinn.app.config import scale_steps  # noqa: E402
 from pinn.app.plan import build_formulation, build_model, check_problem  # noqa: E402
 from pinn.app.progress import Progress  # noqa: E402
 from pinn.method.losses import PinnLoss, collocation  # noqa: E402
+from pinn.method.trainables import Trainables  # noqa: E402
 
 PAIRS = {  # expression config -> registered config (None: no registered twin)
     "expression_robin1d": "robin1d",
@@ -53,10 +54,11 @@ def step_timer(name: str):
     points = cfg.training.points
     batch = collocation(problem, soft, points.interior, points.boundary, points.sampler, 0, torch.float64, "cpu")
     loss = PinnLoss(problem, batch, cfg.training.weights, formulation)
+    trainables = Trainables(model, formulation.penalty if formulation else None)
 
     def step():
-        model.zero_grad()
-        loss(model).total.backward()
+        trainables.zero_grad()
+        loss(trainables).total.backward()
     return step
 
 

@@ -6,7 +6,8 @@ from test_lbfgs import minimise, minimise_function
 
 from pinn.method import bfgs
 from pinn.method.bfgs import BFGS
-from pinn.method.quasi_newton import STOP_LINE_SEARCH, QuasiNewton
+from pinn.method.quasi_newton import QuasiNewton
+from pinn.method.stop import StopReason
 
 F64 = torch.float64
 
@@ -77,7 +78,7 @@ def test_a_failed_line_search_restarts_once_then_stops():
     steepest-descent step, and stops when that fails too."""
     net, optimizer = fit_sine(16, 64, max_iter=3000)
     state = optimizer.state[next(net.parameters())]
-    assert optimizer.stop_reason == STOP_LINE_SEARCH and optimizer.iterations < 3000
+    assert optimizer.stop_reason == StopReason.LINE_SEARCH and optimizer.iterations < 3000
     assert state["restarts"] >= 1
 
 

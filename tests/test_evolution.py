@@ -160,7 +160,7 @@ def test_periodic_problem_trains_without_side_terms():
     plan = validate(config.parse(source))
     assert plan.soft_conditions == [] and plan.loss.batch.boundary == []
     assert plan.model.inputs.width == 1 + 2 * 8  # t, and 8 cosines and sines of x (the default K)
-    assert math.isfinite(float(plan.loss(plan.model).total))
+    assert math.isfinite(float(plan.loss(plan.trainables).total))
 
 
 def test_causal_weighting_weighs_each_time_slab_by_the_loss_before_it():
@@ -175,7 +175,7 @@ def test_causal_weighting_weighs_each_time_slab_by_the_loss_before_it():
     means = torch.stack([r[slab == k].square().mean() for k in range(32)])
     before = torch.cat([torch.zeros(1, dtype=means.dtype), torch.cumsum(means, 0)[:-1]])
     expected = (torch.exp(-10.0 * before) * means).mean()
-    assert torch.allclose(plan.loss(plan.model).terms["residual"].detach(), expected, rtol=1e-12)
+    assert torch.allclose(plan.loss(plan.trainables).terms["residual"].detach(), expected, rtol=1e-12)
     steady = expression(equation="u_xx", boundary=ENDS)
     steady["problem"]["domain"] = [[0, 1]]
     steady["training"]["weights"] = {"causal": 1.0}

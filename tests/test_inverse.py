@@ -94,9 +94,9 @@ def test_intervals_hold_the_truth_over_noise_draws(tmp_path):
         cfg = scale_steps(load(CONFIGS / f"{name}.yaml", {"data.file": str(tmp_path / "data.csv"),
                                                          "training.seed": seed}), 0.25)
         plan = validate(cfg)  # trained and identified without a run folder: no figures to draw
-        plan.loss.build_taylor(plan.model)
-        Trainer(plan.model, plan.loss, cfg.training.stages, lambda state: None, Progress(enabled=False)).fit()
-        estimate = uncertainty.identify(plan.model, plan.loss, None).estimates["k"]
+        plan.loss.build_taylor(plan.trainables)
+        Trainer(plan.trainables, plan.loss, cfg.training.stages, lambda state: None, Progress(enabled=False)).fit()
+        estimate = uncertainty.identify(plan.trainables, plan.loss, None).estimates["k"]
         scores.append((estimate.value - estimate.exact) / estimate.standard_error)
         assert estimate.interval[0] <= estimate.exact <= estimate.interval[1]
     assert max(abs(z) for z in scores) < 3, scores  # measured z: -1.40, -1.13, 0.84

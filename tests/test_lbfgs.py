@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from pinn.method.lbfgs import LBFGS
-from pinn.method.quasi_newton import STOP_GRADIENT, STOP_MAX_ITER
+from pinn.method.stop import StopReason
 
 
 def rosenbrock(p, scale):
@@ -49,9 +49,9 @@ def test_torch_lbfgs_stalls_where_ours_does_not():
 
 def test_reports_why_it_stopped():
     _, optimizer = minimise(LBFGS, 1.0, max_iter=5)
-    assert optimizer.stop_reason == STOP_MAX_ITER and optimizer.iterations == 5
+    assert optimizer.stop_reason == StopReason.MAX_STEPS and optimizer.iterations == 5
     _, optimizer = minimise(LBFGS, 1.0, max_iter=500, tolerance_grad=1e-6)
-    assert optimizer.stop_reason == STOP_GRADIENT and optimizer.iterations < 500
+    assert optimizer.stop_reason == StopReason.GRADIENT and optimizer.iterations < 500
 
 
 def test_memory_survives_between_calls_and_in_state_dict():

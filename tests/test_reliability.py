@@ -123,7 +123,7 @@ def test_an_unidentifiable_run_says_so_and_reports_every_parameter(tmp_path):
         assert entry["interval_95"] == [0.0, None]  # positive: (0, ∞)
     assert any("determine only 1 combination" in w and "a + b + c" in w for w in metrics["identification_warnings"])
     assert metrics["noise"]["degrees_of_freedom"] == 24  # 25 measurements fit one number
-    assert abs(sum(result.model.coefficients.value(n).item() for n in "abc") - 1) < 0.02  # measured 7e-3
+    assert abs(sum(result.trainables.coefficients.value(n).item() for n in "abc") - 1) < 0.02  # measured 7e-3
 
 
 def test_the_interval_step_says_what_it_does(monkeypatch):

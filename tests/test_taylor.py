@@ -14,6 +14,7 @@ from pinn.core.errors import ConfigError
 from pinn.core.field import Field
 from pinn.core.network import MLP
 from pinn.method.losses import PinnLoss, collocation
+from pinn.method.trainables import Trainables
 
 BOUND = 1e-12
 JET_ACTIVATIONS = [activations.Tanh, activations.Sin, lambda: activations.Softplus(beta=2.0)]
@@ -101,12 +102,12 @@ def test_field_falls_back_to_autograd_for_keys_outside_the_jet():
     assert field.requested == {(0,), (0, 1)}
 
 
-def assert_same_loss_and_gradient(model, reference, other):
+def assert_same_loss_and_gradient(trainables, reference, other):
     values, gradients = [], []
     for loss in (reference, other):
-        value = loss(model).total
+        value = loss(trainables).total
         values.append(value.item())
-        gradients.append(torch.autograd.grad(value, list(model.parameters())))
+        gradients.append(torch.autograd.grad(value, list(trainables.parameters())))
     assert abs(values[1] - values[0]) <= BOUND * abs(values[0])
     for a, b in zip(*gradients):
         assert (a - b).abs().max().item() <= BOUND * max(1.0, a.abs().max().item())
@@ -121,16 +122,17 @@ def losses(name, overrides=None):
     batch = collocation(problem, soft, points.interior, points.boundary, points.sampler, 0, torch.float64,
                         torch.device("cpu"))
     pair = [PinnLoss(problem, batch, cfg.training.weights, None, path) for path in ("autograd", "taylor")]
-    pair[1].build_taylor(model)
-    return model, pair
+    trainables = Trainables(model)
+    pair[1].build_taylor(trainables)
+    return trainables, pair
 
 
 @pytest.mark.parametrize("name", ["poisson1d", "robin1d", "beam1d_cantilever", "expression_poisson2d",
                                   "layer1d_eps0.1", "burgers1d", "wave1d", "allen_cahn1d"])
 def test_training_loss_and_gradient_identical_on_both_paths(name):
-    model, (nested, fast) = losses(name)
+    trainables, (nested, fast) = losses(name)
     assert fast._body_jet is not None and nested._body_jet is None
-    assert_same_loss_and_gradient(model, nested, fast)
+    assert_same_loss_and_gradient(trainables, nested, fast)
 
 
 def test_derivative_path_resolution_and_errors():
@@ -152,9 +154,9 @@ def test_derivative_path_resolution_and_errors():
 def test_compiled_taylor_loss_matches_eager():
     """training.compile: the compiled Taylor pass gives the eager loss and gradients (≤ 1e-12
     relative; measured 0 for the loss, 1.1e-15 for the gradient). Compiling takes ~20 s here."""
-    model, (_, eager) = losses("poisson1d")
+    trainables, (_, eager) = losses("poisson1d")
     weights = load(CONFIGS / "poisson1d.yaml").training.weights
     compiled = PinnLoss(eager.problem, eager.batch, weights, None, "taylor", compile=True)
-    assert compiled.build_taylor(model) > 0
-    assert all(p.grad is None for p in model.parameters())  # build_taylor leaves no gradients behind
-    assert_same_loss_and_gradient(model, eager, compiled)
+    assert compiled.build_taylor(trainables) > 0
+    assert all(p.grad is None for p in trainables.parameters())  # build_taylor leaves no gradients behind
+    assert_same_loss_and_gradient(trainables, eager, compiled)

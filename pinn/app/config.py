@@ -28,6 +28,7 @@ from pinn.core.errors import ParamError
 from pinn.core.network import parameter_count
 from pinn.core.params import LearntSpec, learnt_specs
 from pinn.method import constraints, penalties
+from pinn.method.optimizers import OPTIMIZERS
 
 MAX_NAME = 100
 
@@ -133,16 +134,14 @@ class PointsConfig:
     candidates: int = option(8192, integer(1), "adaptive: uniform candidates a redraw chooses from")
 
 
-QUASI_NEWTON_ONLY = ("tolerance_grad", "tolerance_change", "stall_window", "min_improvement")
-STAGE_KEYS = {"adam": ("optimizer", "steps", "lr"),
-              "lbfgs": ("optimizer", "steps", "lr", "history") + QUASI_NEWTON_ONLY,
-              "bfgs": ("optimizer", "steps", "lr") + QUASI_NEWTON_ONLY}
+STAGE_KEYS = {name: optimizer.keys for name, optimizer in OPTIMIZERS.items()}
+ALL_STAGE_KEYS = tuple(dict.fromkeys(key for keys in STAGE_KEYS.values() for key in keys))
 
 
 
 @dataclass(frozen=True)
 class StageConfig:
-    optimizer: str = option(dataclasses.MISSING, choice(*STAGE_KEYS),
+    optimizer: str = option(dataclasses.MISSING, choice(*OPTIMIZERS),
                             "adam, lbfgs, or bfgs (self-scaled, dense: networks up to 20000 parameters)")
     steps: int = option(dataclasses.MISSING, integer(1), "iterations in this stage")
     lr: float | None = option(None, number(greater_than=0), "learning rate (adam 1e-3, lbfgs and bfgs 1)")
@@ -165,20 +164,19 @@ class StageConfig:
                                               "values during this stage, e.g. [eps]")
 
 
-DEFAULT_LR = {"adam": 1e-3, "lbfgs": 1.0, "bfgs": 1.0}
-
-
 def stages_section(ctx, path, value):
     stages = []
     for i, item, stage in section_list(StageConfig, "[{optimizer: adam, steps: 1000}]")(ctx, path, value):
         allowed = STAGE_KEYS[stage.optimizer]
-        for key in STAGE_KEYS["lbfgs"]:  # lbfgs takes every stage key there is
+        for key in ALL_STAGE_KEYS:
             if key in item and key not in allowed:
-                owner = "an L-BFGS" if key == "history" else "a quasi-Newton (lbfgs, bfgs)"
+                owners = [name for name, keys in STAGE_KEYS.items() if key in keys]
+                owner = (OPTIMIZERS[owners[0]].label if len(owners) == 1 else
+                         f"a quasi-Newton ({', '.join(owners)})")
                 ctx.fail(path + (i, key), f"is {owner} setting; this {stage.optimizer} stage takes "
                                           f"{', '.join(allowed)}, mu, params, freeze")
         if stage.lr is None:
-            stage = dataclasses.replace(stage, lr=DEFAULT_LR[stage.optimizer])
+            stage = dataclasses.replace(stage, lr=OPTIMIZERS[stage.optimizer].default_lr)
         stages.append(stage)
     return tuple(stages)
 

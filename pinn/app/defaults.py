@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from pinn.method import bfgs
+from pinn.method.optimizers import OPTIMIZERS
 
 AUTO = "auto"
 EVOLUTION_POINTS = 4096  # space–time: the interior is a 2D (x, t) box that a solution crosses in time
@@ -59,7 +59,7 @@ def stages(problem, parameters: int, learnt: tuple = ()) -> list[dict]:
     physics there; the quasi-Newton stage then moves both. Released at once, a coefficient can run
     to a trivial solution before the network means anything (inverse_reaction1d started at
     r = 1e4: r fell to 1e-5, where u = 0 solves the equation; held first, it found 1001.9)."""
-    quasi_newton = "bfgs" if parameters <= bfgs.MAX_PARAMETERS else "lbfgs"
+    quasi_newton = "bfgs" if parameters <= OPTIMIZERS["bfgs"].max_parameters else "lbfgs"
     if is_obstacle(problem) and not is_evolution(problem):  # in time: measured on american_put, μ = 1
         continuation = [{"optimizer": "adam", "steps": 1000, "mu": 10},
                         {"optimizer": quasi_newton, "steps": 600, "mu": 30, "min_improvement": 0},

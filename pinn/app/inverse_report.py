@@ -19,11 +19,11 @@ from pinn.method import uncertainty
 
 
 def findings(plan, history, title: str, say=None) -> Findings:
-    model, loss, data = plan.model, plan.loss, plan.cfg.data
+    trainables, loss, data = plan.trainables, plan.loss, plan.cfg.data
     if say is not None:
         say(f"computing the learnt parameters' 95 % intervals (a Jacobian of {loss.batch.x.shape[0]} physics rows "
             f"and {loss.measured[0].shape[0]} measurements)")
-    result = uncertainty.identify(model, loss, None if data.noise == "estimate" else float(data.noise), say)
+    result = uncertainty.identify(trainables, loss, None if data.noise == "estimate" else float(data.noise), say)
     lines = []
     for name, e in result.estimates.items():
         line = (f"{name} = {e.value:.6g} ± {e.standard_error:.2g} (standard error); 95 % interval "
@@ -86,7 +86,7 @@ def data_figure(plan, result, title: str):
     domain = plan.problem.domain
     grid = domain.test_grid()
     with torch.no_grad():
-        fitted = plan.loss.data_misfit(plan.model).reshape(-1).double().cpu().numpy() + measured.u
+        fitted = plan.loss.data_misfit(plan.trainables).reshape(-1).double().cpu().numpy() + measured.u
         u = plan.model(grid.to(device=plan.device, dtype=plan.dtype)).double().cpu().numpy().ravel()
     sigma = result.noise
     if domain.dim == 1:

@@ -38,9 +38,11 @@ from pinn.core import activations, expr, sampling, smoothness
 from pinn.core.errors import ConfigError
 from pinn.core.network import MLP, parameter_count
 from pinn.core.params import learnt_specs
-from pinn.method import bfgs, constraints, penalties, threads
+from pinn.method import constraints, penalties, threads
 from pinn.method.coefficients import Coefficients, LiveParams
 from pinn.method.losses import PinnLoss, collocation
+from pinn.method.optimizers import OPTIMIZERS
+from pinn.method.trainables import Trainables
 from pinn.method.uncertainty import ROWS_PER_PASS
 from pinn.problems.references.bvp import resolve_kind
 
@@ -58,7 +60,7 @@ class Plan:
     notes: list                # what the user gave that looks wrong (_given): said before training
     device: torch.device
     dtype: torch.dtype
-    model: MLP
+    trainables: Trainables     # the network, a learnable penalty, learnt coefficients
     soft_conditions: list
     formulation: object        # constraints.Formulation, or None
     loss: PinnLoss
@@ -67,6 +69,11 @@ class Plan:
     threads: int | None        # CPU threads to train with (pinn.method.threads); None off the CPU
     memory_bytes: int          # the estimate above
     truth: object = None       # inverse problems: the problem at the true parameter values, where given
+
+    @property
+    def model(self) -> MLP:
+        """The network."""
+        return self.trainables.network
 
 
 def activation_label(cfg: RunConfig) -> str:
@@ -141,9 +148,7 @@ def memory_estimate(cfg: RunConfig, problem) -> int:
                   points.candidates if points.sampler == sampling.ADAPTIVE else 0,
                   math.prod(problem.domain.test_shape()))
     n = parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers)
-    optimiser = max(n * n if any(s.optimizer == "bfgs" for s in training.stages) else 0,
-                    2 * n * max((s.history for s in training.stages if s.optimizer == "lbfgs"), default=0),
-                    2 * n)
+    optimiser = max(2 * n, *(OPTIMIZERS[s.optimizer].state_numbers(n, s) for s in training.stages))
     data = cfg.data.measurements.count if cfg.data is not None else 0
     per_point = sum(cfg.network.layers) * SAVED_PER_STREAM * itemsize
     return int(largest * streams(problem) * per_point + data * per_point + (4 * n + optimiser) * 8
@@ -184,10 +189,12 @@ def available_memory(device: torch.device) -> int | None:
 def _check_sizes(cfg: RunConfig, problem, device: torch.device) -> int:
     n = parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers)
     for i, stage in enumerate(cfg.training.stages):
-        if stage.optimizer == "bfgs" and n > bfgs.MAX_PARAMETERS:
-            raise ConfigError(f"training.stages[{i}].optimizer: bfgs keeps a dense n×n inverse Hessian in "
-                              f"float64; this network has n = {n} parameters ({8 * n * n / 1e9:.1f} GB), more "
-                              f"than bfgs allows ({bfgs.MAX_PARAMETERS}); use lbfgs, or a smaller network")
+        optimizer = OPTIMIZERS[stage.optimizer]
+        if optimizer.max_parameters is not None and n > optimizer.max_parameters:
+            raise ConfigError(f"training.stages[{i}].optimizer: {stage.optimizer} {optimizer.size_reason}; this "
+                              f"network has n = {n} parameters ({8 * optimizer.state_numbers(n, stage) / 1e9:.1f} "
+                              f"GB), more than {stage.optimizer} allows ({optimizer.max_parameters}); use lbfgs, "
+                              f"or a smaller network")
     need, free = memory_estimate(cfg, problem), available_memory(device)
     count = cfg.data.measurements.count if cfg.data is not None else 0
     per_row = sum(cfg.network.layers) * SAVED_PER_STREAM * (8 if cfg.training.dtype == "float64" else 4)
@@ -303,12 +310,11 @@ def validate(cfg: RunConfig, force: bool = False) -> Plan:
     rows = report.reference_on_grid(scored, kind) if scored is not None else None
     model, soft_conditions = build_model(cfg, problem, make_activation, device, dtype)
     formulation = build_formulation(cfg)
-    if formulation is not None:
-        # learnable penalty parameters (PReLU's α) train, save and restore with the network
-        model.add_module("penalty", formulation.penalty.to(device=device, dtype=dtype))
-    if learnt:  # learnt coefficients likewise; the problem reads them live
-        model.add_module("coefficients", Coefficients(learnt, dtype, device))
-        bind_learnt(problem, model)
+    # learnable penalty parameters (PReLU's α) and learnt coefficients train, save and restore with
+    # the network; the problem reads the coefficients live
+    trainables = Trainables(model, formulation.penalty.to(device=device, dtype=dtype) if formulation else None,
+                            Coefficients(learnt, dtype, device) if learnt else None)
+    bind_learnt(problem, trainables)
     points = training.points
     batch = collocation(problem, soft_conditions, points.interior, points.boundary, points.sampler,
                         training.seed, dtype, device)
@@ -321,20 +327,20 @@ def validate(cfg: RunConfig, force: bool = False) -> Plan:
                     measured, tuple(learnt))
     if learnt:
         loss.make_relative()
-    where = loss.nonfinite_terms(model)
+    where = loss.nonfinite_terms(trainables)
     if where is not None:
         cause = ("the equation or its data are too large there (a parameter or a source of 1e150 or "
                  "more?)" if "overflows" in where else
                  "the equation or its data are not finite there (a square root or logarithm of a negative "
                  "number, an overflow, a division by zero?)")
         raise ConfigError(f"problem: with the initial network {where}; {cause}")
-    return Plan(cfg, problem, warnings, _given(cfg, problem, soft_conditions, scored), device, dtype, model,
+    return Plan(cfg, problem, warnings, _given(cfg, problem, soft_conditions, scored), device, dtype, trainables,
                 soft_conditions, formulation, loss, kind, rows, _threads(cfg, problem, device, batch.x.shape[0]),
                 memory, truth)
 
 
-def bind_learnt(problem, model):
-    """Make ``problem`` read its learnt parameters from ``model.coefficients`` (a live tensor each)."""
-    coefficients = getattr(model, "coefficients", None)
+def bind_learnt(problem, trainables: Trainables):
+    """Make ``problem`` read its learnt parameters from ``trainables.coefficients`` (a live tensor each)."""
+    coefficients = trainables.coefficients
     if coefficients is not None and not isinstance(problem.params, LiveParams):
         problem.params = LiveParams(problem.params, coefficients)

@@ -42,13 +42,14 @@ class ReportError(PinnError):
 class Result:
     run_dir: Path
     metrics: dict
-    model: torch.nn.Module
+    model: torch.nn.Module  # the network
     problem: object
     history: object
     config: RunConfig
     warnings: list
     evaluation: object  # report.Evaluation on the test grid
     summary: list = field(default_factory=list)  # the problem's own lines for the terminal
+    trainables: object = None  # pinn.method.trainables.Trainables: the network and what trains with it
 
 
 @contextmanager
@@ -109,14 +110,14 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
 
 def _run(plan: Plan, run_dir: Path, resume: bool, progress: Progress, stop: StopRequest, phase: dict,
          started: float) -> Result:
-    cfg, model, loss, training = plan.cfg, plan.model, plan.loss, plan.cfg.training
+    cfg, trainables, loss, training = plan.cfg, plan.trainables, plan.loss, plan.cfg.training
     fingerprints = {"model_sha256": model_sha256(cfg), "config_sha256": sha256(cfg), "model_parts": model_parts(cfg)}
     checkpoint_path = run_dir / run_folder.CHECKPOINT
     previous = None
     if resume:
         previous, changed = checkpoint.load(checkpoint_path, plan.device, fingerprints)
         try:
-            model.load_state_dict(previous["model"])
+            trainables.load_state_dict(previous["model"])
         except RuntimeError:
             raise ConfigError(f"--resume: the weights in {checkpoint_path} do not fit this network; remove the "
                               f"checkpoint to train from the start") from None
@@ -133,10 +134,10 @@ def _run(plan: Plan, run_dir: Path, resume: bool, progress: Progress, stop: Stop
 
     points = training.points
     resample = (points.resample_every, points.candidates, training.seed) if points.sampler == sampling.ADAPTIVE else None
-    trainer = Trainer(model, loss, training.stages,
+    trainer = Trainer(trainables, loss, training.stages,
                       lambda state: checkpoint.save(checkpoint_path, {**state, "threads": plan.threads},
                                                     fingerprints, __version__),
-                      progress, training.log_every, resample, _stage_problems(cfg, plan.problem, model),
+                      progress, training.log_every, resample, _stage_problems(cfg, plan.problem, trainables),
                       _stage_mu(cfg), stop)
     compile_seconds = 0.0
     with _threads(plan.threads):
@@ -144,10 +145,10 @@ def _run(plan: Plan, run_dir: Path, resume: bool, progress: Progress, stop: Stop
             history = History.from_dict(previous["history"])
             progress.line("the checkpoint holds a finished run: scoring it without training")
         else:
-            compile_seconds = loss.build_taylor(model)
+            compile_seconds = loss.build_taylor(trainables)
             if training.compile:
                 progress.line(f"compiled the derivative pass in {compile_seconds:.1f} s (not counted as training)")
-            progress.attach(model, plan.problem, plan.device, plan.dtype)
+            progress.attach(plan.model, plan.problem, plan.device, plan.dtype)
             try:
                 with stop.deferred():
                     history = trainer.fit(previous)
@@ -226,7 +227,8 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
         metrics["report_errors"] = failures
     metrics["wall_seconds"] = round(time.perf_counter() - started, 3)
     files.write_json(run_folder.result(run_dir, METRICS), metrics)
-    return Result(run_dir, metrics, model, problem, history, cfg, plan.warnings, evaluation, findings.lines)
+    return Result(run_dir, metrics, model, problem, history, cfg, plan.warnings, evaluation, findings.lines,
+                  plan.trainables)
 
 
 def _status(plan: Plan, metrics: dict, implausible: list) -> str:
@@ -255,14 +257,14 @@ def _attempt(what: str, action, failures: list):
         failures.append(f"{what} could not be made ({type(e).__name__}: {e})")
 
 
-def _stage_problems(cfg: RunConfig, problem, model):
+def _stage_problems(cfg: RunConfig, problem, trainables):
     """The problem each stage trains on: the run's own, or one with that stage's params overlaid."""
     if not any(stage.params for stage in cfg.training.stages):
         return None
     made = [problems.build_from(cfg.problem, stage.params) if stage.params else problem
             for stage in cfg.training.stages]
     for stage_problem in made:
-        bind_learnt(stage_problem, model)
+        bind_learnt(stage_problem, trainables)
     return made
 
 

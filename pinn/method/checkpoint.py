@@ -16,7 +16,7 @@ import torch
 from pinn.core import files
 from pinn.core.errors import ConfigError
 
-FORMAT = 2
+FORMAT = 3  # 3: the weights are the Trainables container's (network., penalty., coefficients.)
 REQUIRED = {"format": int, "model": dict, "position": dict, "history": dict, "points": torch.Tensor,
             "complete": bool, "model_sha256": str, "config_sha256": str}
 POSITION_KEYS = {"stage", "step", "chunk_start", "chunk_loss", "previous_chunk_loss", "seconds"}

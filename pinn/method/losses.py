@@ -83,8 +83,9 @@ class LossValue:
 
 
 class PinnLoss:
-    """Callable: ``loss(model) -> LossValue`` on a :class:`Collocation` batch (fixed, unless
-    :meth:`resample` redraws its interior rows)."""
+    """Callable: ``loss(trainables) -> LossValue`` on a :class:`Collocation` batch (fixed, unless
+    :meth:`resample` redraws its interior rows); ``trainables`` is a
+    :class:`pinn.method.trainables.Trainables`."""
 
     def __init__(self, problem, batch: Collocation, weights, formulation=None, derivatives: str = "autograd",
                  compile: bool = False, measured: tuple | None = None, learnt: tuple = ()):
@@ -119,13 +120,13 @@ class PinnLoss:
         earlier = torch.cumsum(slabs, 0) - slabs
         return (torch.exp(-self.causal * earlier) * slabs).mean()
 
-    def resample(self, model, candidates: int, seed: int):
+    def resample(self, trainables, candidates: int, seed: int):
         """RAD: redraw the interior points from ``candidates`` uniform ones, p ∝ |R|/mean|R| + 1."""
         x, rows = self.batch.x, self.batch.interior
         pool = self.problem.domain.sample_interior(candidates, "uniform", seed, x.dtype, x.device)
         pool.requires_grad_(True)
         with torch.enable_grad():
-            residuals = self._interior(pool, Field(pool, model(pool)))  # graph kept: u_xx needs u_x's
+            residuals = self._interior(pool, Field(pool, trainables.network(pool)))  # graph kept: u_xx needs u_x's
         magnitude = sum(r.detach().abs() for r in residuals.values()).reshape(-1)
         weights = magnitude / magnitude.mean().clamp_min(torch.finfo(x.dtype).tiny) + 1
         generator = torch.Generator(device=x.device).manual_seed(seed)
@@ -163,16 +164,12 @@ class PinnLoss:
         """Quantities recorded beside the loss terms: a learnable penalty's α, learnt coefficients."""
         return [*(self.formulation.penalty.logged() if self.formulation else {}), *self.learnt]
 
-    def _logged(self, model) -> dict[str, Tensor]:
-        penalty = self.formulation.penalty.logged() if self.formulation else {}
-        return {**penalty, **(model.coefficients.logged() if self.learnt else {})}
-
-    def physics_rows(self, model) -> Tensor:
+    def physics_rows(self, trainables) -> Tensor:
         """Every residual and soft-condition value at its point, scaled by √(weight / count) so
         that the sum of squares is the physics part of the loss (the rows pinn.method.uncertainty
         differentiates)."""
         x = self.batch.x
-        u, _ = self.fields(model, x)
+        u, _ = self.fields(trainables.network, x)
         rows = self.batch.interior
         parts = [r.reshape(-1) * math.sqrt(self.weights[name] / r.numel())
                  for name, r in self._interior(x[rows], u.restrict(rows)).items()]
@@ -182,29 +179,30 @@ class PinnLoss:
                       for bc, s in self.batch.boundary]
         return torch.cat(parts)
 
-    def data_misfit(self, model) -> Tensor:
+    def data_misfit(self, trainables) -> Tensor:
         """u(x_i) − u_i at the measurement points, shape (n, 1)."""
         x, u = self.measured
-        return model(x) - u
+        return trainables.network(x) - u
 
-    def build_taylor(self, model) -> float:
+    def build_taylor(self, trainables) -> float:
         """Set up the Taylor path: one autograd evaluation records the derivatives asked for, then
         the body's jet is built for exactly those (and compiled if asked). Leaves no gradients.
         Returns the seconds spent compiling (0 without ``compile``)."""
         if self.derivatives != "taylor" or self._body_jet is not None:
             return 0.0
-        _, network = self._evaluate(model)
+        _, network = self._evaluate(trainables)
         plan = taylor.Streams.of(network.requested)
+        model = trainables.network
         self._body_jet = lambda x: model.body_jet(x, plan)
         if not self.compile:
             return 0.0
         self._body_jet = torch.compile(self._body_jet)
         began = time.perf_counter()
-        self(model).total.backward()  # compiles the forward and, on this first backward, the backward
-        model.zero_grad(set_to_none=True)
+        self(trainables).total.backward()  # compiles the forward and, on this first backward, the backward
+        trainables.zero_grad(set_to_none=True)
         return time.perf_counter() - began
 
-    def fields(self, model, x: Tensor):
+    def fields(self, network, x: Tensor):
         """(u, N): u on the batch as a Field, and the Field of the body N it is built from.
 
         With an exact-boundary transform u = g + d·N, g and d are differentiated once per batch
@@ -212,23 +210,23 @@ class PinnLoss:
         time against differentiating through g and d each step."""
         if self._body_jet is not None:
             streams = self._body_jet(x)
-            network = Field(x, streams[()], known=streams)
+            body = Field(x, streams[()], known=streams)
         else:
-            network = Field(x, model.body_output(x))
-        transform = getattr(model, "transform", None)
+            body = Field(x, network.body_output(x))
+        transform = getattr(network, "transform", None)
         if transform is None:
-            return network, network
+            return body, body
         if self._transform_fields is None or self._transform_fields[0] is not x:
             self._transform_fields = (x, ConstantField(x, transform.lift), ConstantField(x, transform.distance))
         _, lift, distance = self._transform_fields
-        return TransformedField(network, lift, distance), network
+        return TransformedField(body, lift, distance), body
 
-    def nonfinite_terms(self, model) -> str | None:
+    def nonfinite_terms(self, trainables) -> str | None:
         """Where a term of the loss is NaN or infinite on the batch at the current weights, in
         words (the term, the first such point, how many there are), or None if every term is finite."""
         x = self.batch.x
         with torch.enable_grad():
-            u, _ = self.fields(model, x)
+            u, _ = self.fields(trainables.network, x)
             rows = self.batch.interior
             pieces = [(name, rows, r) for name, r in self._interior(x[rows], u.restrict(rows)).items()]
             pieces += [(str(bc), rows, bc.residual(x[rows], u.restrict(rows))) for bc, rows in self.batch.boundary]
@@ -246,12 +244,12 @@ class PinnLoss:
                         f"({int(bad.sum())} of {bad.numel()} points)")
         return None
 
-    def __call__(self, model) -> LossValue:
-        return self._evaluate(model)[0]
+    def __call__(self, trainables) -> LossValue:
+        return self._evaluate(trainables)[0]
 
-    def _evaluate(self, model):
+    def _evaluate(self, trainables):
         x = self.batch.x
-        u, network = self.fields(model, x)
+        u, network = self.fields(trainables.network, x)
         interior = self.batch.interior
         terms = {name: self._mean_square(x[interior], r) for name, r in
                  self._interior(x[interior], u.restrict(interior)).items()}
@@ -259,6 +257,6 @@ class PinnLoss:
             squares = [bc.residual(x[rows], u.restrict(rows)).square() for bc, rows in self.batch.boundary]
             terms["boundary"] = torch.cat(squares).mean()
         if self.measured is not None:
-            terms["data"] = self.data_misfit(model).square().mean()
+            terms["data"] = self.data_misfit(trainables).square().mean()
         total = sum(self.weights[name] * value for name, value in terms.items())
-        return LossValue(total, {**terms, **self._logged(model)}), network
+        return LossValue(total, {**terms, **trainables.logged()}), network

@@ -19,14 +19,10 @@ from abc import ABC, abstractmethod
 import torch
 from torch.optim.lbfgs import _strong_wolfe
 
+from pinn.method.stop import StopReason
+
 Tensor = torch.Tensor
 
-STOP_MAX_ITER = "max steps reached"
-STOP_GRADIENT = "converged: max |gradient| <= tolerance_grad"
-STOP_NO_PROGRESS = ("stalled: the step or the loss change fell below tolerance_change "
-                    "(float32 often stops here; float64 goes further)")
-STOP_LINE_SEARCH = "line search failed: no step along the search direction lowered the loss"
-STOP_REQUESTED = "stopped on request (interrupt): the state after the last whole iteration is kept"
 
 
 def _finite(loss: float, gradient: Tensor) -> bool:
@@ -34,14 +30,14 @@ def _finite(loss: float, gradient: Tensor) -> bool:
 
 
 class QuasiNewton(torch.optim.Optimizer, ABC):
-    """``step(closure)`` runs up to ``max_iter`` iterations and sets ``stop_reason`` (one of the
-    STOP_* strings) and ``iterations`` (how many it made).
+    """``step(closure)`` runs up to ``max_iter`` iterations and sets ``stop_reason`` (a
+    :class:`~pinn.method.stop.StopReason`) and ``iterations`` (how many it made).
 
     ``closure()`` must zero the gradients, evaluate the loss, call ``backward()`` and return it.
     What H has learnt persists between ``step`` calls, so a long run can be made in logged chunks;
     the chunks do not change the iterates (each call re-evaluates the loss at the current point,
     which gives the same numbers the previous call ended with). ``should_stop()``, asked after
-    each whole iteration, ends the call early with STOP_REQUESTED. ``saw_nonfinite`` tells
+    each whole iteration, ends the call early with StopReason.REQUESTED. ``saw_nonfinite`` tells
     whether the call met only NaN or infinite values: at its start, or at every trial point of the
     line search that ended it.
 
@@ -110,14 +106,14 @@ class QuasiNewton(torch.optim.Optimizer, ABC):
         state.setdefault("n_iter", 0)
         state.setdefault("func_evals", 0)
 
-        self.iterations, self.stop_reason = 0, STOP_MAX_ITER
+        self.iterations, self.stop_reason = 0, StopReason.MAX_STEPS
         loss = float(closure())
         state["func_evals"] += 1
         gradient = self._flat_grad()
         self.saw_nonfinite = not _finite(loss, gradient)
         while self.iterations < group["max_iter"]:
             if float(gradient.abs().max()) <= group["tolerance_grad"]:
-                self.stop_reason = STOP_GRADIENT
+                self.stop_reason = StopReason.GRADIENT
                 break
             direction = self._direction(state, gradient)
             slope = float(gradient.dot(direction))
@@ -126,7 +122,7 @@ class QuasiNewton(torch.optim.Optimizer, ABC):
                 direction = self._direction(state, gradient)
                 slope = float(gradient.dot(direction))
             if slope > -group["tolerance_change"]:
-                self.stop_reason = STOP_NO_PROGRESS
+                self.stop_reason = StopReason.NO_PROGRESS
                 break
             first, self._trials = state["n_iter"] == 0, []
             t = min(1.0, 1.0 / float(gradient.abs().sum())) * group["lr"] if first else group["lr"]
@@ -138,7 +134,7 @@ class QuasiNewton(torch.optim.Optimizer, ABC):
                 if self.restart_after_failed_search and self._forget(state):
                     state["restarts"] = state.get("restarts", 0) + 1
                     continue
-                self.stop_reason = STOP_LINE_SEARCH
+                self.stop_reason = StopReason.LINE_SEARCH
                 self.saw_nonfinite = self.saw_nonfinite or not any(self._trials)
                 break
             self._add(t, direction)
@@ -149,9 +145,9 @@ class QuasiNewton(torch.optim.Optimizer, ABC):
             change, step_size = loss - new_loss, float(s.abs().max())
             loss, gradient = new_loss, new_gradient
             if change <= group["tolerance_change"] or step_size <= group["tolerance_change"]:
-                self.stop_reason = STOP_NO_PROGRESS
+                self.stop_reason = StopReason.NO_PROGRESS
                 break
             if self.iterations < group["max_iter"] and should_stop():
-                self.stop_reason = STOP_REQUESTED
+                self.stop_reason = StopReason.REQUESTED
                 break
         return torch.tensor(loss)

@@ -117,16 +117,16 @@ def _jacobian(rows: torch.Tensor, params: list, say=None, what: str = "") -> tor
     return torch.cat(blocks)
 
 
-def sensitivity(model, loss, say=None) -> torch.Tensor:
+def sensitivity(trainables, loss, say=None) -> torch.Tensor:
     """S = ∂u_d/∂z, shape (n, p): the data's response to the learnt coefficients (module docstring).
     U S-products are taken ``ROWS_PER_PASS`` measurements at a time (u at one point does not
     depend on the others) and never held whole, so that time and memory grow with n, not n² or
     n × weights."""
     names = loss.learnt
-    theta = model.coefficients.parameters_of(names)
-    weights = [p for name, p in model.named_parameters() if not name.startswith("coefficients.")]
+    theta = trainables.coefficients.parameters_of(names)
+    weights = trainables.weights()
     with torch.enable_grad():
-        physics = loss.physics_rows(model)
+        physics = loss.physics_rows(trainables)
         jacobian = _jacobian(physics, weights + theta, say, "the physics Jacobian")
     a, b = jacobian[:, :-len(theta)], jacobian[:, -len(theta):]
     left, singular, right_t = torch.linalg.svd(a, full_matrices=False)
@@ -134,18 +134,18 @@ def sensitivity(model, loss, say=None) -> torch.Tensor:
     change = -right_t[keep].T @ ((left[:, keep].T @ b) / singular[keep, None])  # δw per unit of each z
     measured_x, _ = loss.measured
     with torch.enable_grad():
-        return torch.cat([_jacobian(model(measured_x[start:start + ROWS_PER_PASS]), weights) @ change
+        return torch.cat([_jacobian(trainables.network(measured_x[start:start + ROWS_PER_PASS]), weights) @ change
                           for start in range(0, measured_x.shape[0], ROWS_PER_PASS)])
 
 
-def identify(model, loss, noise: float | None, say=None) -> Identification:
-    """Standard errors and 95 % intervals of the learnt coefficients at the model's current state
+def identify(trainables, loss, noise: float | None, say=None) -> Identification:
+    """Standard errors and 95 % intervals of the learnt coefficients at the trainables' current state
     (``say``: a function that hears progress on long Jacobians)."""
-    names, coefficients = loss.learnt, model.coefficients
+    names, coefficients = loss.learnt, trainables.coefficients
     with torch.no_grad():
-        misfit = loss.data_misfit(model).reshape(-1).double()
+        misfit = loss.data_misfit(trainables).reshape(-1).double()
     n, p = misfit.numel(), len(names)
-    s = sensitivity(model, loss, say).double().cpu()
+    s = sensitivity(trainables, loss, say).double().cpu()
     unit_spread, determined = _spread(s)
     dof = n - determined.shape[1]  # the data fit as many numbers as they determine
     estimated = noise is None
