@@ -4,9 +4,10 @@ Each learnt parameter v is stored as an unconstrained number z that the optimise
 map of its :class:`pinn.core.params.LearntSpec` (log for positive, logistic for bounds), so that its scale
 never matters.
 
-:class:`Coefficients` is an ``nn.Module`` attached to the network (``model.coefficients``), so every
-optimiser stage moves it, checkpoints save and restore it, and :class:`LiveParams` lets a problem
-read the current value (a tensor that carries the gradient) by name wherever it reads a fixed one.
+:class:`Coefficients` is an ``nn.Module`` held beside the network in
+:class:`pinn.method.trainables.Trainables` (``trainables.coefficients``), so every optimiser stage
+moves it, checkpoints save and restore it, and :class:`LiveParams` lets a problem read the current
+value (a tensor that carries the gradient) by name wherever it reads a fixed one.
 """
 from __future__ import annotations
 
