@@ -12,7 +12,6 @@ size, the memory pinn estimated, and each command's exit code, seconds and peak 
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile

@@ -32,6 +32,7 @@ from pinn import load  # noqa: E402
 from pinn.app.config import StageConfig  # noqa: E402
 from pinn.app.plan import build_formulation, build_model, check_problem  # noqa: E402
 from pinn.core.field import Field  # noqa: E402
+from pinn.method.closure import Closure  # noqa: E402
 from pinn.method.losses import PinnLoss, collocation  # noqa: E402
 from pinn.method.optimizers import OPTIMIZERS  # noqa: E402
 from pinn.method.trainables import Trainables  # noqa: E402
@@ -40,7 +41,7 @@ from pinn.method.trainables import Trainables  # noqa: E402
 class NestedLoss(PinnLoss):
     """The textbook path: differentiate u = model(x) itself, transform included."""
 
-    def _fields(self, model, x):
+    def fields(self, model, x):
         u = Field(x, model(x))
         return u, u
 
@@ -62,7 +63,7 @@ def step_function(name: str, n: int, path: str):
     else:
         loss = PinnLoss(problem, batch, weights, formulation, "autograd" if path == "autograd" else "taylor",
                         compile=path == "compiled")
-    compile_seconds = loss.build_taylor(trainables)
+    compile_seconds = loss.build_taylor(Closure(loss, trainables))
     optimizer = OPTIMIZERS["adam"].build(trainables.moved(), StageConfig("adam", 1, lr=1e-3))
 
     def step():

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fault_injection import at_loss_call, config_text, load_checkpoint, same_run  # noqa: E402
+from fault_injection import SETUP_CALLS, at_loss_call, config_text, load_checkpoint, same_run  # noqa: E402
 
 from pinn import load, solve  # noqa: E402
 from pinn.app.config import model_sha256, scale_steps, sha256  # noqa: E402
@@ -58,7 +58,7 @@ def interrupts(count: int, rng: random.Random, folder: Path):
         with at_loss_call(10 ** 9, "sigint") as calls:
             solve(path, out_dir=folder / f"{optimizer}-ref", progress=QUIET)
         reference = load_checkpoint(folder / f"{optimizer}-ref" / "checkpoint.pt")
-        total, identical, moments = calls["n"], 0, []
+        total, identical, moments = calls["n"] - SETUP_CALLS, 0, []
         for trial in range(count):
             call = rng.randint(1, total)
             out = folder / f"{optimizer}-{trial}"

@@ -8,6 +8,7 @@ import torch
 
 from pinn import problems
 from pinn.app import config
+from pinn.app.resolve import resolved
 from pinn.core.errors import ConfigError
 from pinn.core.field import Field
 from pinn.problems.american import REFERENCE_GRID, AmericanPut
@@ -132,4 +133,4 @@ def parse(params):
 ])
 def test_bad_option_parameters_are_located(params, message):
     with pytest.raises(ConfigError, match=message):
-        parse(params)
+        resolved(parse(params))  # some are found only when the problem is built: S_min against K

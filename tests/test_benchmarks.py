@@ -1,6 +1,7 @@
 """Every script in benchmarks/ runs, at a size that takes seconds: a config change cannot break
 the figures the README quotes without a test noticing."""
 import importlib.util
+import re
 import sys
 
 import pytest
@@ -35,8 +36,44 @@ def test_every_benchmark_script_has_a_smoke_run():
     assert scripts == set(SMOKE)
 
 
+def row(printed: str, label: str) -> list[float]:
+    """The numbers on the first printed line that starts with ``label``."""
+    line = next(line for line in printed.splitlines() if line.startswith(label))
+    return [float(word) for word in re.findall(r"(?<![\w.])[-+]?\d+\.?\d*(?:e[-+]\d+)?(?![\w.])", line[len(label):])]
+
+
+# What each smoke run must show: a figure in a range that an untrained or broken run would miss.
+# The bounds are a few times the value measured at the smoke size (in the comment), far below
+# what the untrained network gives (a relative error near 1).
+FIGURES = {
+    "bvp1d": lambda out: row(out, "poisson1d")[0] < 0.05,  # rel L2 5.06e-03
+    "obstacle": lambda out: row(out, "tent1d (0)")[0] < 0.5,  # rel L2 0.170
+    "expression": lambda out: (row(out, "expression_robin1d")[3] < 0.6  # rel L2 0.272, twin the same
+                               and 0.9 < row(out, "expression_robin1d")[5] < 1.1),
+    # nested, autograd and Taylor mode each timed (217.6, 84.7, 66.4 ms); speed is not asserted here
+    "derivatives": lambda out: len(times := row(out, "radial2d           N=10000")) == 3 and min(times) > 0,
+    "suite": lambda out: row(out, "poisson1d")[0] < 0.05,  # rel L2 5.06e-03
+    "untuned": lambda out: row(out, "reaction")[0] < 5e-3 and row(out, "obstacle_skewed1d")[0] < 0.5,  # 5.3e-4, 0.109
+    "faults": lambda out: (all("1/1 bit-identical" in line for line in out.splitlines()[:3])
+                           and "0 with an unreadable file" in out and "1/1 finished" in out),
+    "evolution": lambda out: row(out, "heat1d (1)")[0] < 0.6,  # rel L2 0.210
+    # Crank-Nicolson on 100x100 against the published prices: 1.5e-3 at most; the call's price 0.069
+    "american": lambda out: row(out, "r=0.05 q=0 σ=0.2 (100x100)")[0] < 5e-3 and row(out, "call (0)")[0] < 0.5,
+    # a learnt k with an interval of positive width and a z-score that is not absurd (1.20, 1.12)
+    "inverse": lambda out: all(row(out, f"   {seed}")[1] > 0 and abs(row(out, f"   {seed}")[2]) < 10
+                               for seed in range(2)),
+    "data_memory": lambda out: ("pinn check: exit 0" in out and "pinn solve: exit 0" in out
+                                and row(out, "pinn solve: exit 0,")[-1] < 2.0),  # peak 0.47 GB
+}
+
+
+def test_every_smoke_run_checks_a_figure():
+    assert set(FIGURES) == set(SMOKE)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(SMOKE))
 def test_benchmark_script_runs(name, capsys):
     load_script(name).main(SMOKE[name])
-    printed = capsys.readouterr().out.strip().splitlines()
-    assert len(printed) >= 2, printed  # a header and at least one row
+    printed = capsys.readouterr().out
+    assert FIGURES[name](printed), printed

@@ -81,7 +81,7 @@ def test_adaptive_resampling_concentrates_points_where_the_residual_is_large():
     zero = lambda x: torch.zeros_like(x) * x  # keeps x in the graph
     x = torch.rand(2048, 1, dtype=torch.float64).requires_grad_(True)
     loss = PinnLoss(problem, Collocation(x, slice(0, 2048), []), WeightsConfig())
-    loss.resample(Trainables(zero), candidates=65536, seed=0)
+    loss.use(points=loss.resample(Trainables(zero), candidates=65536, seed=0))
     moved = loss.batch.x.detach()[:, 0]
     middle = float(((moved > 0.25) & (moved < 0.75)).double().mean())
     assert 0.57 <= middle <= 0.64  # 4 binomial standard deviations (0.011) around 0.604

@@ -8,6 +8,7 @@ import torch
 from pinn import problems
 from pinn.app import config
 from pinn.app.plan import validate
+from pinn.app.resolve import resolved
 from pinn.core import activations, taylor
 from pinn.core.domains import Box, SpaceTime
 from pinn.core.errors import ConfigError, SmoothnessError
@@ -144,14 +145,14 @@ def test_lap_is_the_spatial_laplacian():
 ])
 def test_evolution_mistakes_are_located(problem, message):
     with pytest.raises(ConfigError, match=message):
-        config.parse(expression(**problem))
+        resolved(config.parse(expression(**problem)))
 
 
 def test_initial_on_a_steady_domain_is_refused():
     source = expression(equation="u_xx", initial=[{"value": 0}], boundary=ENDS)
     source["problem"]["domain"] = [[0, 1]]
     with pytest.raises(ConfigError, match="only for a domain with time"):
-        config.parse(source)
+        resolved(config.parse(source))
 
 
 def test_periodic_problem_trains_without_side_terms():
@@ -222,7 +223,7 @@ def test_base_needs_a_domain_with_time():
     steady = {"name": "e", "problem": {"type": "expression", "domain": [[0, 1]], "equation": "-u_xx - 1",
                                        "boundary": ENDS, "base": "x"}}
     with pytest.raises(ConfigError, match="problem.base.*only for a domain with time"):
-        config.parse(steady)
+        resolved(config.parse(steady))
 
 
 def test_a_base_solution_keeps_a_second_initial_condition_exact():

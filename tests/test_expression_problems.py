@@ -8,6 +8,7 @@ import yaml
 from pinn import problems
 from pinn.app import config
 from pinn.app.cli import main
+from pinn.app.plan import validate
 from pinn.core.errors import ConfigError
 from pinn.core.field import Field
 from pinn.problems.references import active_set
@@ -172,10 +173,10 @@ def test_an_expression_error_shows_a_caret_under_the_culprit(tmp_path, capsys):
 def test_stage_params_of_an_expression_problem_are_checked():
     stages = [{"optimizer": "adam", "steps": 2, "params": {"epz": 0.2}}]
     with pytest.raises(ConfigError, match=r"training.stages\[0\].params.epz.*did you mean 'eps'"):
-        config.parse({**document(LAYER), "training": {"stages": stages}}, "t.yaml")
+        validate(config.parse({**document(LAYER), "training": {"stages": stages}}, "t.yaml"))
     stages[0]["params"] = {"eps": 0.2}
-    cfg = config.parse({**document(LAYER), "training": {"stages": stages}}, "t.yaml")
-    assert problems.build_from(cfg.problem, cfg.training.stages[0].params).params == {"eps": 0.2}
+    plan = validate(config.parse({**document(LAYER), "training": {"stages": stages}}, "t.yaml"))
+    assert plan.settings[0].problem.params == {"eps": 0.2}
 
 
 def test_an_expression_activation_is_probed_not_trusted(tmp_path, capsys):

@@ -20,6 +20,8 @@ from pinn.app.progress import Progress
 from pinn.method import checkpoint as checkpoint_module
 from pinn.method.interrupt import Interrupted
 
+pytestmark = pytest.mark.slow  # every case here trains
+
 QUIET = Progress(enabled=False)
 solve_module = importlib.import_module("pinn.app.run")
 # Loss evaluations at which SIGINT arrives. Adam: steps 1-60, 61 is the stage's final evaluation

@@ -64,7 +64,8 @@ def test_trainables_order_freeze_and_logged_values():
     ids = [id(p) for p in trainables.parameters()]
     assert ids[:2] == [id(network.weight), id(network.bias)]  # the network first: the flat vector's order
     moved = trainables.moved(["k"])
-    assert id(trainables.coefficients.raw["k"]) not in {id(p) for p in moved} and len(moved) == 3
+    k, = trainables.coefficients.parameters_of(["k"])
+    assert id(k) not in {id(p) for p in moved} and len(moved) == 3
     assert len(trainables.weights()) == 2
     assert {k: round(float(v), 12) for k, v in trainables.logged().items()} == {"k": 2.0, "r": 0.5}
     assert sorted(trainables.state_dict()) == ["coefficients.raw.k", "coefficients.raw.r", "network.bias",

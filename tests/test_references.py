@@ -26,6 +26,7 @@ def test_cole_hopf_quadrature_is_converged_in_its_nodes():
     assert np.abs(difference).max() < 1e-12  # measured 1.1e-15
 
 
+@pytest.mark.slow
 def test_cole_hopf_agrees_with_a_spectral_solution_of_burgers():
     x, t = space_time_grid(-1, 1)
     quadrature = spectral.burgers_cole_hopf(x, t, NU)
@@ -36,6 +37,7 @@ def test_cole_hopf_agrees_with_a_spectral_solution_of_burgers():
     assert np.abs(quadrature[t == 0] + np.sin(np.pi * x[t == 0])).max() == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("modes, step", [(8192, 1e-3), (4096, 2.5e-4)])
 def test_allen_cahn_reference_is_converged(modes, step):
     """u0 = x² cos πx has a kink at the periodic ends (u0' jumps by 4), so the Fourier

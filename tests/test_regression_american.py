@@ -17,6 +17,8 @@ from pinn.app import config
 from pinn.app.option_report import score_model
 from pinn.app.progress import Progress
 
+pytestmark = pytest.mark.slow  # every case here trains
+
 ROOT = Path(__file__).resolve().parents[1]
 SHORT = {"network": {"layers": [20, 20, 20]},
          "training": {"points": {"interior": 1024}, "threads": 1,
@@ -57,16 +59,21 @@ def test_expression_twin_is_within_twice_the_registered_error(registered, tmp_pa
     assert scored["max_price_error"] <= 2 * max(registered.metrics["max_price_error"], 1e-3)
 
 
-def test_compare_tables_the_option_columns():
-    from pinn.app.compare import _columns
+def test_compare_tables_the_option_columns(configs):
+    from pinn.app.compare import markdown
+    cfg = config.load(configs / "american_put.yaml")
+
+    def columns(rows):  # the table's header, as the user reads it
+        header = next(line for line in markdown(rows, cfg).splitlines() if line.startswith("| formulation"))
+        return [c.strip().replace(" ", "_") for c in header.strip("|").split("|")]
     option = {"formulation": "complementarity", "penalty": "leaky", "mu": 1.0, "rel_l2": 2e-4, "alpha": None,
               "free_boundary_error": None, "contact_iou": None, "max_price_error": 3e-2,
               "exercise_boundary_error": 2e-3, "max_delta_error": 1e-3, "train_seconds": 150.0, "status": "ok"}
-    columns = _columns([option])
-    assert {"max_price_error", "exercise_boundary_error", "max_delta_error"} <= set(columns)
-    assert not {"contact_iou", "free_boundary_error", "alpha"} & set(columns)  # nothing to show for an option
-    assert columns[-2:] == ("train_seconds", "status")
+    shown = columns([option])
+    assert {"max_price_error", "exercise_boundary_error", "max_delta_error"} <= set(shown)
+    assert not {"contact_iou", "free_boundary_error", "alpha"} & set(shown)  # nothing to show for an option
+    assert shown[-2:] == ["train_seconds", "status"]
     steady = {**option, "contact_iou": 0.9, "free_boundary_error": 1e-3}
     for key in ("max_price_error", "exercise_boundary_error", "max_delta_error"):
         steady.pop(key)
-    assert "contact_iou" in _columns([steady]) and "max_price_error" not in _columns([steady])
+    assert "contact_iou" in columns([steady]) and "max_price_error" not in columns([steady])

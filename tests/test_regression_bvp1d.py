@@ -12,6 +12,8 @@ shortened schedule stops mid-convergence, where that rounding moves L-BFGS's end
 import pytest
 from conftest import solve_shortened
 
+pytestmark = pytest.mark.slow  # every case here trains
+
 SHORTENED = 0.3
 
 

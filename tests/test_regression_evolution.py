@@ -13,6 +13,8 @@ from pinn import problems, solve
 from pinn.app import config
 from pinn.app.progress import Progress
 
+pytestmark = pytest.mark.slow  # every case here trains
+
 # problem -> (final time T, layers, interior points, adam steps, bfgs steps, bound on rel L2). The
 # horizon is shortened with the problems' ``duration`` parameter where the full one needs minutes
 # (wave: the 8πt mode; Burgers: the front forms at t ≈ 0.3; Allen–Cahn: the interfaces sharpen).

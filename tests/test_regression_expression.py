@@ -9,6 +9,8 @@ Measured on the default Taylor-mode derivative path, with the autograd path's fi
 import pytest
 from conftest import solve_shortened
 
+pytestmark = pytest.mark.slow  # every case here trains
+
 SHORTENED = 0.3
 
 

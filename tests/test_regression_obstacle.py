@@ -15,6 +15,8 @@ from conftest import solve_shortened
 
 from pinn.app.cli import main
 
+pytestmark = pytest.mark.slow  # every case here trains
+
 
 @pytest.mark.parametrize("config, scale, bound, violation, iou, mu", [
     ("tent1d", 0.3, 1.6e-3, 2.9e-2, 0.9, [10, 100, 1000]),   # measured rel L2 3.91e-4, violation 7.16e-3, IoU 0.962

@@ -12,6 +12,8 @@ from pinn import load, solve
 from pinn.app.config import scale_steps
 from pinn.app.progress import Progress
 
+pytestmark = pytest.mark.slow  # every case here trains
+
 QUIET = Progress(enabled=False)
 
 

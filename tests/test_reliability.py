@@ -16,7 +16,6 @@ from pinn.app.option_report import no_arbitrage_violations
 from pinn.app.progress import Progress
 from pinn.app.report import _relative_or_absolute
 from pinn.method import uncertainty
-from pinn.problems.references.black_scholes import AmericanGrid
 
 QUIET = Progress(enabled=False)
 BOUNDS = [(0.0, 1.0)]
@@ -109,6 +108,7 @@ training:
 """
 
 
+@pytest.mark.slow
 def test_an_unidentifiable_run_says_so_and_reports_every_parameter(tmp_path):
     rng = np.random.default_rng(0)
     x = np.sort(rng.uniform(0.05, 0.95, 25))
@@ -149,6 +149,7 @@ def test_option_references_are_bounded_and_invent_no_boundary():
         assert abs(grid.at(x, tau)[0] - float(european)) < 1e-9
 
 
+@pytest.mark.slow
 def test_a_short_option_converges_in_bounded_time():
     began = time.perf_counter()
     grid = problems.build("american_put", {"T": 1e-3, "spots": [100]}).reference_grid()
@@ -244,6 +245,7 @@ training:
 """
 
 
+@pytest.mark.slow
 def test_a_diffusivity_is_learnt_in_an_evolution_problem(tmp_path):
     """The README said learnt parameters of evolution problems were not offered; they work."""
     from pinn.app import synthetic

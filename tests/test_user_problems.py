@@ -14,6 +14,7 @@ from pinn import load, solve
 from pinn.app.cli import main
 from pinn.app.config import scale_steps, to_dict
 from pinn.app.progress import Progress
+from pinn.app.resolve import resolved
 from pinn.core import expr
 from pinn.core.field import Field
 
@@ -33,16 +34,16 @@ def untuned(name: str, text_edit=None, tmp_path=None):
 
 
 def test_defaults_follow_the_problem_kind(tmp_path):
-    smooth = load(UNTUNED / "reaction.yaml").training
+    smooth = resolved(load(UNTUNED / "reaction.yaml")).training
     assert [(s.optimizer, s.steps) for s in smooth.stages] == [("adam", 1000), ("bfgs", 2000)]
     assert (smooth.points.interior, smooth.points.boundary) == (128, 1)
-    obstacle = load(UNTUNED / "obstacle_skewed1d.yaml").training
+    obstacle = resolved(load(UNTUNED / "obstacle_skewed1d.yaml")).training
     assert [(s.optimizer, s.mu) for s in obstacle.stages] == [("adam", 10), ("bfgs", 30), ("bfgs", 100), ("bfgs", 300)]
-    square = load(UNTUNED / "poisson2d_neumann_side.yaml").training
+    square = resolved(load(UNTUNED / "poisson2d_neumann_side.yaml")).training
     assert (square.points.interior, square.points.boundary) == (1024, 64)  # never 2 per side in 2D
-    big = load(UNTUNED / "reaction.yaml", {"network.layers": [200, 200]}).training
+    big = resolved(load(UNTUNED / "reaction.yaml", {"network.layers": [200, 200]})).training
     assert big.stages[1].optimizer == "lbfgs"  # 40801 parameters: too many for a dense BFGS matrix
-    written = to_dict(load(UNTUNED / "reaction.yaml"))["training"]
+    written = to_dict(resolved(load(UNTUNED / "reaction.yaml")))["training"]
     assert "defaulted" not in written and written["stages"][1]["optimizer"] == "bfgs"
     given = load(ROOT / "configs" / "poisson1d.yaml").training  # a config's own schedule is kept
     assert given.defaulted == () and given.stages[1].optimizer == "lbfgs"
@@ -53,6 +54,7 @@ def test_the_chosen_defaults_are_printed(tmp_path, capsys):
     assert "defaults for a 2D obstacle problem: adam 1000 (mu 10) + bfgs 600 (mu 30)" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_neumann_side_problem_meets_the_2d_bar_with_defaults(tmp_path):
     # the default points and stages at 30 % of the steps (17 s; the full schedule, 60 s, gives 1.4e-7):
     # the old default of 2 points per soft side failed at 8.4e-3 whatever the steps
@@ -104,6 +106,7 @@ def test_too_few_points_on_a_soft_2d_side_are_reported(tmp_path, capsys):
     assert "training.points.boundary: 2 points on each soft side" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_2d_expression_obstacle_problem_is_scored_end_to_end(tmp_path):
     cfg = scale_steps(load(UNTUNED / "obstacle2d_source.yaml"), 0.05)
     result = solve(cfg, out_dir=tmp_path / "out", progress=QUIET)
@@ -125,6 +128,7 @@ def test_divergence_form_equals_the_expanded_equation():
     assert torch.allclose(divergence.at(x, u), expanded.at(x, u), rtol=1e-13, atol=1e-13)
 
 
+@pytest.mark.slow
 def test_a_divergence_form_problem_solves(tmp_path):
     path = untuned("varcoef", ('equation: "-(1 + x)*u_xx - u_x - (4*(1 + x)*sin(2*x) - 2*cos(2*x))"',
                                'equation: "-dx((1 + x)*u_x) - (4*(1 + x)*sin(2*x) - 2*cos(2*x))"'), tmp_path)
@@ -132,6 +136,7 @@ def test_a_divergence_form_problem_solves(tmp_path):
     assert m["derivatives"] == "taylor" and m["rel_l2"] < 1e-5  # the smooth 1D bar; measured 2.8e-10
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["decay_robin", "poisson2d_neumann_side"])
 def test_exported_files_reload_to_the_metrics(tmp_path, name):
     out = tmp_path / "out"

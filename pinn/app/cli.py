@@ -71,6 +71,7 @@ def cmd_check(args) -> int:
     from pinn.core.network import parameter_count
     cfg = _load(args)
     plan = validate(cfg, force=args.force)
+    cfg = plan.cfg  # resolved: auto stages and points chosen for the problem
     for warning in plan.warnings + plan.notes:
         print(f"warning: {warning}", file=sys.stderr)
     problem = plan.problem

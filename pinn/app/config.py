@@ -18,14 +18,13 @@ from typing import Any, Mapping
 
 from pinn import problems
 from pinn.app import defaults, yaml_source
-from pinn.app.inverse_schema import DataConfig, names_list, read_data
+from pinn.app.inverse_schema import DataConfig, check_data, names_list
 from pinn.app.problem_schema import ProblemConfig, expression_text, problem_section
 from pinn.app.schema import (
     Context, Parser, choice, derived, integer, mapping, number, option, section, section_list, text
 )
 from pinn.core import activations, expr, sampling
 from pinn.core.errors import ParamError
-from pinn.core.network import parameter_count
 from pinn.core.params import LearntSpec, learnt_specs
 from pinn.method import constraints, penalties
 from pinn.method.optimizers import OPTIMIZERS
@@ -215,6 +214,7 @@ class TrainingConfig:
                            "torch.compile the Taylor derivative pass (pays on long runs: compiling "
                            "takes 8-30 s)")
     defaulted: tuple = derived()  # keys filled by pinn.app.defaults for the problem's kind
+    steps_scale: float = derived(1.0)  # --steps-scale for auto stages, applied when they are chosen
 
 
 @dataclass(frozen=True)
@@ -245,6 +245,7 @@ class RunConfig:
                                                  "obstacle problems only: formulation, penalty, mu")
     data: DataConfig | None = option(None, section(DataConfig), "inverse problems: measured values of u "
                                                                 "(file, noise)")
+    origin: Any = derived(None)  # the schema.Context it was parsed in: validation locates its errors there
 
 
 # ---------------------------------------------------------------- loading
@@ -263,32 +264,11 @@ def parse(data, source: str = "<config>", overrides: Mapping[str, Any] | None = 
         ctx.expect((), data, "a mapping with keys name, problem, network, training")
     for key, value in (overrides or {}).items():
         _set_path(data, key, value)
-    cfg = _by_problem_kind(ctx, section(RunConfig)(ctx, (), data))
+    cfg = section(RunConfig)(ctx, (), data)
     _check_stage_params(ctx, cfg)
-    return read_data(ctx, _check_constraint(ctx, cfg, data.get("constraint")))
+    cfg = check_data(ctx, _check_constraint(ctx, cfg, data.get("constraint")))
+    return dataclasses.replace(cfg, origin=ctx)
 
-
-
-def _by_problem_kind(ctx, cfg: RunConfig) -> RunConfig:
-    """Fill ``auto`` stages and point counts with the recipe for the problem's kind (pinn.app.defaults)."""
-    training, points = cfg.training, cfg.training.points
-    auto = [key for key, value in (("stages", training.stages), ("points.interior", points.interior),
-                                   ("points.boundary", points.boundary)) if value == defaults.AUTO]
-    if not auto:
-        return cfg
-    problem = problems.build_from(cfg.problem)
-    interior = defaults.interior_points(problem) if points.interior == defaults.AUTO else points.interior
-    boundary = defaults.boundary_points(problem, interior) if points.boundary == defaults.AUTO else points.boundary
-    stages = training.stages
-    if stages == defaults.AUTO:
-        recipe = defaults.stages(problem, parameter_count(defaults.input_width(cfg.network, problem),
-                                                          cfg.network.layers), tuple(learnt_specs(cfg.problem.params)))
-        stages = stages_section(ctx, ("training", "stages"), recipe)
-    points = dataclasses.replace(points, interior=interior, boundary=boundary)
-    if problem.domain.dim == 1 and "points.boundary" in auto:
-        auto.remove("points.boundary")  # a 1D side is one point whatever the count: nothing was chosen
-    return dataclasses.replace(cfg, training=dataclasses.replace(training, points=points, stages=stages,
-                                                                 defaulted=tuple(auto)))
 
 
 def _check_constraint(ctx, cfg: RunConfig, given) -> RunConfig:
@@ -298,7 +278,7 @@ def _check_constraint(ctx, cfg: RunConfig, given) -> RunConfig:
     if given is not None and not has_constraint:
         ctx.fail(("constraint",), f"is only for obstacle problems; {cfg.problem.type} has no inequality "
                                   f"constraint (remove the section)")
-    for i, stage in enumerate(cfg.training.stages):
+    for i, stage in enumerate(given_stages(cfg)):
         if stage.mu is not None and not has_constraint:
             ctx.fail(("training", "stages", i, "mu"), f"is only for obstacle problems; {cfg.problem.type} "
                                                       f"has no inequality constraint (remove it)")
@@ -312,9 +292,10 @@ def _check_constraint(ctx, cfg: RunConfig, given) -> RunConfig:
 
 
 def _check_stage_params(ctx, cfg: RunConfig):
-    """Each stage's ``params`` must be valid parameters of the run's problem."""
+    """A stage freezes learnt parameters only and sets no learnt one (its ``params`` are checked
+    against the problem when the stage's problem is built: pinn.app.resolve)."""
     learnt = learnt_specs(cfg.problem.params)
-    for i, stage in enumerate(cfg.training.stages):
+    for i, stage in enumerate(given_stages(cfg)):
         for j, name in enumerate(stage.freeze):
             if name not in learnt:
                 ctx.fail(("training", "stages", i, "freeze", j), f"got {name!r}; expected a learnt parameter "
@@ -324,14 +305,6 @@ def _check_stage_params(ctx, cfg: RunConfig):
             ctx.fail(("training", "stages", i, "params", overlap[0]),
                      f"{overlap[0]} is learnt (problem.params.{overlap[0]}); a stage cannot also set it (use "
                      f"freeze: [{overlap[0]}] to hold it during a stage)")
-        if stage.params:
-            path = ("training", "stages", i, "params")
-            try:
-                problems.build_from(cfg.problem, stage.params)
-            except ParamError as e:
-                ctx.fail(path + (e.key,), str(e))
-            except problems.expression.DefinitionError as e:
-                ctx.fail(path, f"with these parameters, problem.{'.'.join(map(str, e.path))}: {e.message}", e.detail)
 
 
 def load(path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
@@ -340,10 +313,22 @@ def load(path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
     return parse(data, str(path), overrides, lines)
 
 
+def given_stages(cfg: RunConfig) -> tuple:
+    """The stages written in the file (none where they are ``auto``: chosen in validation)."""
+    return () if cfg.training.stages == defaults.AUTO else cfg.training.stages
+
+
 def scale_steps(cfg: RunConfig, factor: float) -> RunConfig:
-    """The same run with every stage's step count multiplied by ``factor`` (at least 1 step)."""
-    stages = tuple(dataclasses.replace(s, steps=max(1, round(s.steps * factor))) for s in cfg.training.stages)
-    return dataclasses.replace(cfg, training=dataclasses.replace(cfg.training, stages=stages))
+    """The same run with every stage's step count multiplied by ``factor`` (at least 1 step); for
+    ``auto`` stages, once validation has chosen them (pinn.app.resolve)."""
+    training = cfg.training
+    if training.stages == defaults.AUTO:
+        return dataclasses.replace(cfg, training=dataclasses.replace(training, steps_scale=training.steps_scale * factor))
+    return dataclasses.replace(cfg, training=dataclasses.replace(training, stages=scaled_stages(training.stages, factor)))
+
+
+def scaled_stages(stages: tuple, factor: float) -> tuple:
+    return tuple(dataclasses.replace(s, steps=max(1, round(s.steps * factor))) for s in stages) if factor != 1 else stages
 
 
 def to_dict(cfg) -> dict:
@@ -380,6 +365,9 @@ MATH_KEYS = {**MODEL_KEYS, "training": MODEL_KEYS["training"] + ("stages", "weig
 
 
 def _digest(cfg: RunConfig, keys: Mapping) -> str:
+    if cfg.training.stages == defaults.AUTO or (cfg.data is not None and cfg.data.measurements is None):
+        raise ValueError("a fingerprint is taken of a resolved config (pinn.app.resolve.resolved): its auto "
+                         "stages chosen, its measurements read")
     data = to_dict(cfg)
     if cfg.data is not None:  # the measurements themselves, not where the file lies
         data["data"] = {"noise": cfg.data.noise, "sha256": cfg.data.measurements.sha256}

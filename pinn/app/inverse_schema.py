@@ -1,15 +1,14 @@
 """The YAML keys of inverse problems: the ``data`` section (measurements of u and their noise)
-and a stage's ``freeze`` list; the measurements are read and checked against the problem's domain
-while the file is parsed (:mod:`pinn.app.data`), a relative path being relative to the YAML file."""
+and a stage's ``freeze`` list. The measurements are read and checked against the problem's domain
+in validation (:mod:`pinn.app.resolve`, :mod:`pinn.app.data`), a relative path being relative to
+the YAML file."""
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pinn import problems
-from pinn.app import data as measured
 from pinn.app.schema import derived, number, option, text
 from pinn.core.params import as_float, learnt_specs
 
@@ -34,36 +33,20 @@ class DataConfig:
                                                   "and u) or an .npz; relative to this YAML file")
     noise: Any = option("estimate", noise_spec, "the noise's standard deviation in units of u, or estimate "
                                                 "(from the misfit at the optimum)")
-    measurements: Any = derived(None)  # pinn.app.data.Measurements, read and checked while parsing
+    measurements: Any = derived(None)  # pinn.app.data.Measurements, read and checked in validation
 
 
-def read_data(ctx, cfg):
-    """The RunConfig ``cfg`` with its measurements, read and checked (pinn.app.data) against the
-    problem's domain; learnt parameters need them, and more of them than there are parameters."""
+def check_data(ctx, cfg):
+    """Learnt parameters need measurements (a data section), and an obstacle problem learns none.
+    The measurements themselves are read in validation (:mod:`pinn.app.resolve`), against the
+    problem's domain."""
     learnt = learnt_specs(cfg.problem.params)
     if learnt and problems.has_constraints(cfg.problem):
         ctx.fail(("problem", "params", next(iter(learnt)), "learn"),
                  "learning a parameter of an obstacle problem is not supported (its uncertainty would rest on "
                  "a non-smooth loss); give it as a number")
-    if cfg.data is None:
-        if learnt:
-            ctx.fail(("problem", "params", next(iter(learnt)), "learn"),
-                     "a learnt parameter needs measurements to learn it from; add a data section "
-                     "(data: {file: measurements.csv})")
-        return cfg
-    given = Path(cfg.data.file)
-    path = given if given.is_absolute() or ctx.source.startswith("<") else Path(ctx.source).parent / given
-    domain = problems.build_from(cfg.problem).domain
-    try:
-        found = measured.read(path, domain.names, domain.bounds)
-    except measured.DataError as e:
-        ctx.fail(("data", "file"), f"{path}: {e}")
-    if found.count <= len(learnt):
-        ctx.fail(("data", "file"), f"{path}: {found.count} measurement(s) cannot determine {len(learnt)} learnt "
-                                   f"parameter(s); at least {len(learnt) + 1} are needed")
-    if cfg.data.noise == "estimate" and found.count <= len(learnt) + 1:
-        ctx.fail(("data", "noise"), f"estimate needs at least {len(learnt) + 2} measurements for "
-                                    f"{len(learnt)} learnt parameter(s) ({path} has {found.count}); give the "
-                                    f"noise level as a number")
-    data = dataclasses.replace(cfg.data, file=str(path.resolve()), measurements=found)
-    return dataclasses.replace(cfg, data=data)
+    if cfg.data is None and learnt:
+        ctx.fail(("problem", "params", next(iter(learnt)), "learn"),
+                 "a learnt parameter needs measurements to learn it from; add a data section "
+                 "(data: {file: measurements.csv})")
+    return cfg

@@ -4,6 +4,9 @@
 ``check`` calls valid does not fail in ``solve`` before its first step. In order:
 
 1. the problem is built (its parameters, conditions and expressions) and its order is supported;
+   the config is resolved for it (``auto`` stages and points, the measurements read:
+   :mod:`pinn.app.resolve`); each stage's problem and an inverse problem's truth are built — each
+   problem once in a run;
 2. the activation is checked against that order (:mod:`pinn.core.smoothness`);
 3. the sizes: the parameter count, the memory the points need (estimated below), bfgs's dense
    matrix, adaptive sampling's candidates, the thread count;
@@ -30,10 +33,10 @@ from math import comb
 
 import torch
 
-from pinn import problems
 from pinn.app import data as datafile
 from pinn.app import defaults, report
 from pinn.app.config import RunConfig
+from pinn.app.resolve import build_problem, build_truth, resolve
 from pinn.core import activations, expr, sampling, smoothness
 from pinn.core.errors import ConfigError
 from pinn.core.network import MLP, parameter_count
@@ -43,6 +46,7 @@ from pinn.method.coefficients import Coefficients, LiveParams
 from pinn.method.losses import PinnLoss, collocation
 from pinn.method.optimizers import OPTIMIZERS
 from pinn.method.trainables import Trainables
+from pinn.method.train import StageSetting
 from pinn.method.uncertainty import ROWS_PER_PASS
 from pinn.problems.references.bvp import resolve_kind
 
@@ -68,7 +72,8 @@ class Plan:
     reference_rows: list | None  # the reference on the test grid (report.reference_on_grid)
     threads: int | None        # CPU threads to train with (pinn.method.threads); None off the CPU
     memory_bytes: int          # the estimate above
-    truth: object = None       # inverse problems: the problem at the true parameter values, where given
+    truth: object              # inverse problems: the problem at the true parameter values, where given
+    settings: list             # a StageSetting per stage: its problem (continuation) and μ
 
     @property
     def model(self) -> MLP:
@@ -85,14 +90,10 @@ def check_problem(cfg: RunConfig, force: bool = False):
 
     Returns (problem, activation factory, warnings). Raises SmoothnessError when refused.
     """
-    problem = problems.build_from(cfg.problem)
+    problem = build_problem(cfg)
     if problem.order > expr.MAX_ORDER:
         raise ConfigError(f"problem: {problem.title()} has order {problem.order} (a residual or a boundary "
                           f"condition with a derivative of that order); pinn handles orders up to {expr.MAX_ORDER}")
-    points = cfg.training.points
-    if points.sampler == sampling.ADAPTIVE and points.candidates < points.interior:
-        raise ConfigError(f"training.points.candidates: got {points.candidates}; expected at least "
-                          f"training.points.interior ({points.interior}) for sampler: adaptive")
     if cfg.training.weights.causal is not None and problem.domain.time_dim is None:
         raise ConfigError(f"training.weights.causal: got {cfg.training.weights.causal:g}; causal weighting is for "
                           f"problems with a time axis, and {problem.title()} has none (remove it)")
@@ -300,11 +301,12 @@ def build_formulation(cfg: RunConfig):
 def validate(cfg: RunConfig, force: bool = False) -> Plan:
     """Every check short of training (module docstring); the run's parts, built and ready."""
     problem, make_activation, warnings = check_problem(cfg, force)
+    cfg = resolve(cfg, problem)
     training = cfg.training
     device, dtype = resolve_device(training.device), getattr(torch, training.dtype)
     memory = _check_sizes(cfg, problem, device)
     learnt = learnt_specs(cfg.problem.params)
-    truth = problems.truth_from(cfg.problem)
+    truth = build_truth(cfg)
     scored = truth if learnt else problem  # the live problem's exact would use a guessed parameter
     kind = resolve_kind(scored, cfg.problem.reference) if scored is not None else "none"
     rows = report.reference_on_grid(scored, kind) if scored is not None else None
@@ -336,7 +338,21 @@ def validate(cfg: RunConfig, force: bool = False) -> Plan:
         raise ConfigError(f"problem: with the initial network {where}; {cause}")
     return Plan(cfg, problem, warnings, _given(cfg, problem, soft_conditions, scored), device, dtype, trainables,
                 soft_conditions, formulation, loss, kind, rows, _threads(cfg, problem, device, batch.x.shape[0]),
-                memory, truth)
+                memory, truth, stage_settings(cfg, problem, trainables))
+
+
+def stage_settings(cfg: RunConfig, problem, trainables: Trainables) -> list[StageSetting]:
+    """What each stage hands the loss: where any stage sets ``params``, every stage's problem (the
+    run's own, or one with that stage's params overlaid, built here once each); for obstacle
+    problems each stage's μ."""
+    stages = cfg.training.stages
+    made = [build_problem(cfg, stage.params, i) if stage.params else problem for i, stage in enumerate(stages)]
+    for stage_problem in made:
+        bind_learnt(stage_problem, trainables)
+    continuation = any(stage.params for stage in stages)
+    return [StageSetting(made[i] if continuation else None,
+                         cfg.constraint.mu_for(stage) if cfg.constraint is not None else None)
+            for i, stage in enumerate(stages)]
 
 
 def bind_learnt(problem, trainables: Trainables):

@@ -1,8 +1,10 @@
 """The ``problem`` section of the YAML schema: a registered problem by name, or one written in the
 expression language (``type: expression``: domain, equation, boundary, exact, obstacle).
 
-Expression problems are compiled here, while the file is read, so that every mistake in an
-expression is reported against its key, with a caret under the culprit, before anything runs.
+Here the section's syntax and types are checked; the problem is built (a registered problem's
+parameters checked together, an expression problem's expressions compiled) once, in validation
+(:mod:`pinn.app.resolve`), where every mistake in an expression is still reported against its key,
+with a caret under the culprit, before anything runs.
 """
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from typing import Any, Mapping
 from pinn.app.schema import choice, integer, mapping, number, option, section, section_list, text
 from pinn.core import expr
 from pinn.core.errors import ParamError
-from pinn.core.params import LearntSpec, as_float, initial_values, learnt_specs, true_values, unknown_key_message
-from pinn.problems import build, expression, learnable, resolve_params
+from pinn.core.params import LearntSpec, as_float, initial_values, learnt_specs, unknown_key_message
+from pinn.problems import expression, learnable, resolve_params
 
 EXPRESSION = "expression"
 BOUNDARY_TYPES = ("dirichlet", "neumann", "robin", "derivative", "periodic")
@@ -204,7 +206,6 @@ def problem_section(ctx, path, value):
                                                        f"parameters: {', '.join(allowed) or 'none'}")
     try:
         params = resolve_params(cfg.type, initial_values(cfg.params))
-        build(cfg.type, params)  # checks across parameters (an option's S_min < K < S_max)
         for name, spec in learnt.items():
             if spec.exact is not None:
                 resolve_params(cfg.type, {**params, name: spec.exact})
@@ -214,7 +215,8 @@ def problem_section(ctx, path, value):
 
 
 def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
-    """Check names and values of params, then compile every expression (errors point at the key)."""
+    """Check the keys present and the names and values of params (the expressions are compiled when
+    the problem is built: pinn.app.resolve)."""
     for key in ("domain", "equation", "boundary"):
         if getattr(cfg, key) is None:
             ctx.fail(path + (key,), "missing; type: expression needs domain, equation and boundary")
@@ -224,12 +226,8 @@ def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
         if converted is None or (not isinstance(value, LearntSpec) and not math.isfinite(converted)):
             ctx.expect(path + ("params", name), value, "a finite number, or {learn: true, initial: ...}")
         params[name] = converted
-    learnt = tuple(learnt_specs(params))
     try:
         expression.check_param_names(params)
-        expression.build(cfg, initial_values(params), learnt)
-        if learnt and true_values(params) is not None:
-            expression.build(cfg, true_values(params))
     except expression.DefinitionError as e:
         ctx.fail(path + e.path, e.message, e.detail)
     return dataclasses.replace(cfg, params=params)

@@ -17,11 +17,11 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import torch
 
-from pinn import __version__, problems
+from pinn import __version__
 from pinn.app import contact, defaults, export, inverse_report, report, run_folder
 from pinn.app.config import RunConfig, load, model_parts, model_sha256, sha256, to_dict
 from pinn.app.findings import findings as problem_findings
-from pinn.app.plan import Plan, activation_label, bind_learnt, penalty_label, validate
+from pinn.app.plan import Plan, activation_label, penalty_label, validate
 from pinn.app.progress import Progress
 from pinn.core import files, sampling
 from pinn.core.errors import ConfigError, DivergenceError, PinnError
@@ -91,7 +91,7 @@ def solve(config, out_dir=None, force: bool = False, resume: bool = False,
             plan = validate(cfg, force)
             for warning in plan.warnings + plan.notes:
                 progress.line(f"warning: {warning}")
-            chosen = defaults.describe(cfg.training, plan.problem)
+            chosen = defaults.describe(plan.cfg.training, plan.problem)
             if chosen:
                 progress.line(chosen)
             run_dir = _run_folder(cfg, out_dir)
@@ -137,15 +137,14 @@ def _run(plan: Plan, run_dir: Path, resume: bool, progress: Progress, stop: Stop
     trainer = Trainer(trainables, loss, training.stages,
                       lambda state: checkpoint.save(checkpoint_path, {**state, "threads": plan.threads},
                                                     fingerprints, __version__),
-                      progress, training.log_every, resample, _stage_problems(cfg, plan.problem, trainables),
-                      _stage_mu(cfg), stop)
+                      progress, training.log_every, resample, plan.settings, stop)
     compile_seconds = 0.0
     with _threads(plan.threads):
         if previous is not None and previous["complete"]:
             history = History.from_dict(previous["history"])
             progress.line("the checkpoint holds a finished run: scoring it without training")
         else:
-            compile_seconds = loss.build_taylor(trainables)
+            compile_seconds = loss.build_taylor(trainer.closure)
             if training.compile:
                 progress.line(f"compiled the derivative pass in {compile_seconds:.1f} s (not counted as training)")
             progress.attach(plan.model, plan.problem, plan.device, plan.dtype)
@@ -255,24 +254,6 @@ def _attempt(what: str, action, failures: list):
         action()
     except Exception as e:  # reported in metrics.json and on screen; the rest of the report goes on
         failures.append(f"{what} could not be made ({type(e).__name__}: {e})")
-
-
-def _stage_problems(cfg: RunConfig, problem, trainables):
-    """The problem each stage trains on: the run's own, or one with that stage's params overlaid."""
-    if not any(stage.params for stage in cfg.training.stages):
-        return None
-    made = [problems.build_from(cfg.problem, stage.params) if stage.params else problem
-            for stage in cfg.training.stages]
-    for stage_problem in made:
-        bind_learnt(stage_problem, trainables)
-    return made
-
-
-def _stage_mu(cfg: RunConfig) -> list | None:
-    """μ for each stage of an obstacle problem (None otherwise)."""
-    if cfg.constraint is None:
-        return None
-    return [cfg.constraint.mu_for(stage) for stage in cfg.training.stages]
 
 
 def run_label(cfg: RunConfig) -> str:

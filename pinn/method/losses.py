@@ -1,4 +1,5 @@
-"""The PINN loss: weighted mean squares of the PDE residual and the soft boundary conditions.
+"""The PINN loss: a list of terms (:mod:`pinn.method.terms`), weighted mean squares of the PDE
+residual and the soft boundary conditions,
 
     L(θ) = w_r mean_i R[u_θ](x_i)² + w_b mean_j B[u_θ](x_j)²  [+ w_d mean_k (u_θ(x_k) − u_k)²]
 
@@ -8,14 +9,8 @@ residual also depends on the learnt coefficients (:mod:`pinn.method.coefficients
 For an obstacle problem the residual term is replaced by the terms of the configured
 :class:`~pinn.method.constraints.Formulation` (r, u − ψ and a barrier penalty φ combined).
 
-With ``weights.causal = ε`` (evolution problems) the residual term respects causality (Wang,
-Sankaran & Perdikaris 2024): the interior points are split into M = 32 slabs in time, L_k the mean
-square residual on slab k, and
-
-    L_r = (1/M) Σ_k w_k L_k,   w_k = exp(−ε Σ_{j<k} L_j),
-
-so a slab counts fully only once the earlier ones are solved. The weights are not detached: L_r
-is then one smooth function of the weights, which a quasi-Newton line search needs.
+With ``weights.causal = ε`` (evolution problems) the residual term respects causality
+(:class:`~pinn.method.terms.CausalInteriorTerm`).
 
 Interior and boundary points form one batch evaluated by one forward pass; a
 :class:`~pinn.core.field.Field` over that batch computes each derivative once, and the residual and the
@@ -43,9 +38,9 @@ import torch
 
 from pinn.core import sampling, taylor
 from pinn.core.field import ConstantField, Field, TransformedField
+from pinn.method.terms import BatchValues, BoundaryTerm, CausalInteriorTerm, DataTerm, InteriorTerm
 
 Tensor = torch.Tensor
-CAUSAL_SLABS = 32
 # Inverse problems: the relative residual counts this many times the relative data misfit. At par,
 # inverse_reaction1d's r ran from 300 to 1.2e-5 (as r -> 0, u = 0 solves -u'' + r u = r, and log r no
 # longer moves the loss); at 100 and at 1e4 the shipped examples land on the same values (to 3e-5),
@@ -79,13 +74,15 @@ def collocation(problem, soft_conditions: Sequence, interior: int, per_side: int
 @dataclass
 class LossValue:
     total: Tensor
-    terms: dict  # name -> unweighted scalar tensor
+    terms: dict  # name -> unweighted scalar tensor, then the logged values (trainables.logged())
+    body: object = None  # the Field of the network body on the batch (which derivatives were asked)
 
 
 class PinnLoss:
-    """Callable: ``loss(trainables) -> LossValue`` on a :class:`Collocation` batch (fixed, unless
-    :meth:`resample` redraws its interior rows); ``trainables`` is a
-    :class:`pinn.method.trainables.Trainables`."""
+    """Callable: ``loss(trainables) -> LossValue`` on a :class:`Collocation` batch; ``trainables``
+    is a :class:`pinn.method.trainables.Trainables`. ``terms`` lists the
+    :class:`~pinn.method.terms.LossTerm` s in the order they are evaluated and logged. What a stage
+    changes (its problem, μ, redrawn points) is handed over by :meth:`use`."""
 
     def __init__(self, problem, batch: Collocation, weights, formulation=None, derivatives: str = "autograd",
                  compile: bool = False, measured: tuple | None = None, learnt: tuple = ()):
@@ -94,10 +91,36 @@ class PinnLoss:
         self.measured, self.learnt = measured, learnt  # (x, u) of the data; names of learnt coefficients
         self._transform_fields = None  # (x, lift, distance) of the current batch
         self._body_jet = None  # x -> {key: ∂^key N(x)}, set by build_taylor() on the Taylor path
-        self.weights = {"residual": weights.residual, "boundary": weights.boundary,
-                        "constraint": weights.constraint, "complementarity": weights.residual,
-                        "data": weights.data}
-        self.causal = weights.causal
+        self.streams = None  # the taylor.Streams the Taylor path carries, once build_taylor() has run
+        self.terms = self._terms(weights)
+
+    def _terms(self, weights) -> list:
+        interior = {"residual": weights.residual, "constraint": weights.constraint,
+                    "complementarity": weights.residual}
+        names = self.formulation.terms if self.formulation else ("residual",)
+        if weights.causal:
+            domain = self.problem.domain
+            terms = [CausalInteriorTerm(name, interior[name], self.batch.interior, weights.causal, domain.time_dim,
+                                        domain.bounds[domain.time_dim]) for name in names]
+        else:
+            terms = [InteriorTerm(name, interior[name]) for name in names]
+        if self.batch.boundary:
+            terms.append(BoundaryTerm(weights.boundary, self.batch.boundary))
+        if self.measured is not None:
+            terms.append(DataTerm(weights.data, self.measured))
+        return terms
+
+    def use(self, problem=None, mu: float | None = None, points: Tensor | None = None):
+        """What a stage hands the loss: its problem (continuation in a parameter), the constraint
+        weight μ, or a new set of training points of the batch's shape (adaptive sampling, a
+        resume)."""
+        if problem is not None:
+            self.problem = problem
+        if mu is not None:
+            self.formulation.mu = mu
+        if points is not None:
+            x = self.batch.x
+            self.batch.x = points.to(device=x.device, dtype=x.dtype).detach().requires_grad_(True)
 
     def _interior(self, x: Tensor, u) -> dict[str, Tensor]:
         """Pointwise interior residuals by term: the PDE's, or the constraint formulation's."""
@@ -107,21 +130,9 @@ class PinnLoss:
         obstacle, = self.problem.constraints()
         return self.formulation.pointwise(r, obstacle.gap(x, u.value))
 
-    def _mean_square(self, x: Tensor, r: Tensor) -> Tensor:
-        """mean r², or with causal weighting the slab-weighted mean (module docstring)."""
-        if not self.causal:
-            return r.square().mean()
-        time = self.problem.domain.time_dim
-        (t0, t1) = self.problem.domain.bounds[time]
-        slab = ((x[:, time].detach() - t0) / (t1 - t0) * CAUSAL_SLABS).long().clamp(0, CAUSAL_SLABS - 1)
-        sums = torch.zeros(CAUSAL_SLABS, dtype=r.dtype, device=r.device).index_add(0, slab, r.reshape(-1).square())
-        counts = torch.bincount(slab, minlength=CAUSAL_SLABS).clamp_min(1).to(r.dtype)
-        slabs = sums / counts
-        earlier = torch.cumsum(slabs, 0) - slabs
-        return (torch.exp(-self.causal * earlier) * slabs).mean()
-
-    def resample(self, trainables, candidates: int, seed: int):
-        """RAD: redraw the interior points from ``candidates`` uniform ones, p ∝ |R|/mean|R| + 1."""
+    def resample(self, trainables, candidates: int, seed: int) -> Tensor:
+        """RAD: new training points, the interior ones redrawn from ``candidates`` uniform ones with
+        p ∝ |R|/mean|R| + 1 (the boundary rows kept); hand them over with :meth:`use`."""
         x, rows = self.batch.x, self.batch.interior
         pool = self.problem.domain.sample_interior(candidates, "uniform", seed, x.dtype, x.device)
         pool.requires_grad_(True)
@@ -133,73 +144,76 @@ class PinnLoss:
         chosen = torch.multinomial(weights, rows.stop - rows.start, replacement=False, generator=generator)
         new = x.detach().clone()
         new[rows] = pool.detach()[chosen]
-        self.batch.x = new.requires_grad_(True)
+        return new
 
     def make_relative(self):
         """Inverse problems: weigh the residual by INVERSE_PHYSICS_WEIGHT / mean R[0]² (R[0]: its size
         at u = 0, the source's) and the data and boundary terms by 1 / mean u_i², so that each term
         is relative and the balance between physics and data does not depend on the units of u or
-        of the equation (a conductivity of 1e-3 left a residual too small to count: 1.9 % off)."""
+        of the equation (a conductivity of 1e-3 left a residual too small to count: 1.9 % off).
+        Both means are a sum over a count, as the terms reduce."""
         x = self.batch.x[self.batch.interior]
         with torch.enable_grad():
-            zero = self.problem.residual(x, Field(x, x.sum(dim=1, keepdim=True) * 0))
-        source = float(zero.detach().square().mean())
-        data = float(self.measured[1].square().mean())
-        if source > 0:
-            relative = self.weights["residual"] * INVERSE_PHYSICS_WEIGHT / source
-            self.weights["residual"] = self.weights["complementarity"] = relative
-        if data > 0:
-            self.weights["data"] /= data
-            self.weights["boundary"] /= data
+            zero = self.problem.residual(x, Field(x, x.sum(dim=1, keepdim=True) * 0)).detach()
+        source = float(zero.square().sum() / zero.numel())
+        measured = self.measured[1]
+        data = float(measured.square().sum() / measured.numel())
+        for term in self.terms:
+            if term.name in ("residual", "complementarity") and source > 0:
+                term.weight = term.weight * INVERSE_PHYSICS_WEIGHT / source
+            elif term.name in ("data", "boundary") and data > 0:
+                term.weight /= data
 
     @property
     def term_names(self) -> list[str]:
         """Loss terms, then quantities only recorded (a learnable penalty's α)."""
-        interior = self.formulation.terms if self.formulation else ("residual",)
-        return [*interior, *(["boundary"] if self.batch.boundary else []),
-                *(["data"] if self.measured is not None else []), *self.logged_names]
+        return [*(term.name for term in self.terms), *self.logged_names]
 
     @property
     def logged_names(self) -> list[str]:
         """Quantities recorded beside the loss terms: a learnable penalty's α, learnt coefficients."""
         return [*(self.formulation.penalty.logged() if self.formulation else {}), *self.learnt]
 
+    def _values(self, trainables) -> tuple[BatchValues, Field]:
+        """One forward pass over the batch: what the terms read, and the body's Field."""
+        x = self.batch.x
+        u, body = self.fields(trainables.network, x)
+        rows = self.batch.interior
+        return BatchValues(x, u, self._interior(x[rows], u.restrict(rows)), trainables), body
+
     def physics_rows(self, trainables) -> Tensor:
         """Every residual and soft-condition value at its point, scaled by √(weight / count) so
         that the sum of squares is the physics part of the loss (the rows pinn.method.uncertainty
         differentiates)."""
-        x = self.batch.x
-        u, _ = self.fields(trainables.network, x)
-        rows = self.batch.interior
-        parts = [r.reshape(-1) * math.sqrt(self.weights[name] / r.numel())
-                 for name, r in self._interior(x[rows], u.restrict(rows)).items()]
-        if self.batch.boundary:
-            count = sum(s.stop - s.start for _, s in self.batch.boundary)
-            parts += [bc.residual(x[s], u.restrict(s)).reshape(-1) * math.sqrt(self.weights["boundary"] / count)
-                      for bc, s in self.batch.boundary]
+        values, _ = self._values(trainables)
+        parts = []
+        for term in self.terms:
+            if not isinstance(term, DataTerm):
+                r = term.pointwise(values).reshape(-1)
+                parts.append(r * math.sqrt(term.weight / r.numel()))
         return torch.cat(parts)
 
     def data_misfit(self, trainables) -> Tensor:
         """u(x_i) − u_i at the measurement points, shape (n, 1)."""
-        x, u = self.measured
-        return trainables.network(x) - u
+        data, = (term for term in self.terms if isinstance(term, DataTerm))
+        return data.misfit(trainables)
 
-    def build_taylor(self, trainables) -> float:
-        """Set up the Taylor path: one autograd evaluation records the derivatives asked for, then
-        the body's jet is built for exactly those (and compiled if asked). Leaves no gradients.
-        Returns the seconds spent compiling (0 without ``compile``)."""
+    def build_taylor(self, closure) -> float:
+        """Set up the Taylor path: one evaluation by ``closure`` (:class:`pinn.method.closure.Closure`)
+        records the derivatives asked for, then the body's jet is built for exactly those (and
+        compiled if asked: the closure's first backward compiles the backward too). Leaves no
+        gradients. Returns the seconds spent compiling (0 without ``compile``)."""
         if self.derivatives != "taylor" or self._body_jet is not None:
             return 0.0
-        _, network = self._evaluate(trainables)
-        plan = taylor.Streams.of(network.requested)
-        model = trainables.network
-        self._body_jet = lambda x: model.body_jet(x, plan)
+        streams = self.streams = taylor.Streams.of(closure(differentiate=False).body.requested)
+        model = closure.trainables.network
+        self._body_jet = lambda x: model.body_jet(x, streams)
         if not self.compile:
             return 0.0
         self._body_jet = torch.compile(self._body_jet)
         began = time.perf_counter()
-        self(trainables).total.backward()  # compiles the forward and, on this first backward, the backward
-        trainables.zero_grad(set_to_none=True)
+        closure()
+        closure.trainables.zero_grad(set_to_none=True)
         return time.perf_counter() - began
 
     def fields(self, network, x: Tensor):
@@ -226,10 +240,10 @@ class PinnLoss:
         words (the term, the first such point, how many there are), or None if every term is finite."""
         x = self.batch.x
         with torch.enable_grad():
-            u, _ = self.fields(trainables.network, x)
+            values, _ = self._values(trainables)
             rows = self.batch.interior
-            pieces = [(name, rows, r) for name, r in self._interior(x[rows], u.restrict(rows)).items()]
-            pieces += [(str(bc), rows, bc.residual(x[rows], u.restrict(rows))) for bc, rows in self.batch.boundary]
+            pieces = [(name, rows, r) for name, r in values.interior.items()]
+            pieces += [(str(bc), rows, bc.residual(x[rows], values.u.restrict(rows))) for bc, rows in self.batch.boundary]
         for name, rows, r in pieces:
             bad = ~torch.isfinite(r.detach().square()).reshape(-1)
             if bad.any():
@@ -245,18 +259,8 @@ class PinnLoss:
         return None
 
     def __call__(self, trainables) -> LossValue:
-        return self._evaluate(trainables)[0]
-
-    def _evaluate(self, trainables):
-        x = self.batch.x
-        u, network = self.fields(trainables.network, x)
-        interior = self.batch.interior
-        terms = {name: self._mean_square(x[interior], r) for name, r in
-                 self._interior(x[interior], u.restrict(interior)).items()}
-        if self.batch.boundary:
-            squares = [bc.residual(x[rows], u.restrict(rows)).square() for bc, rows in self.batch.boundary]
-            terms["boundary"] = torch.cat(squares).mean()
-        if self.measured is not None:
-            terms["data"] = self.data_misfit(trainables).square().mean()
-        total = sum(self.weights[name] * value for name, value in terms.items())
-        return LossValue(total, {**terms, **trainables.logged()}), network
+        """L = Σ_k w_k value_k, each term's value from its sum of squares and count."""
+        values, body = self._values(trainables)
+        terms = {term.name: term.value(term.squares(values)) for term in self.terms}
+        total = sum(term.weight * terms[term.name] for term in self.terms)
+        return LossValue(total, {**terms, **trainables.logged()}, body)

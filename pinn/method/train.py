@@ -8,6 +8,9 @@
   stopped, and the stage records it; a chunk that lowers the loss by less than ``min_improvement``
   (relative) ends the stage, because L-BFGS on a PINN loss tends to crawl for thousands of
   iterations once it reaches its floor.
+* Every evaluation goes through one :class:`~pinn.method.closure.Closure` (Adam steps, quasi-Newton
+  iterations, each stage's final values); what a stage changes in the loss (its problem, μ, the
+  redrawn points) is handed over by ``PinnLoss.use``, from the :class:`StageSetting` list.
 * Stage times exclude building the optimiser (the first one in a process imports torch._dynamo,
   about 2.5 s on a 2-core CPU, which is not training).
 * A stop request (Ctrl-C, SIGTERM: :mod:`pinn.method.interrupt`) is honoured after a whole Adam step
@@ -26,12 +29,22 @@ from typing import Callable, Sequence
 import torch
 
 from pinn.core.errors import DivergenceError
+from pinn.method.closure import Closure
 from pinn.method.interrupt import NEVER, Interrupted, StopRequest
 from pinn.method.monitor import Monitor, format_terms
 from pinn.method.optimizers import OPTIMIZERS, FirstOrder
 from pinn.method.quasi_newton import QuasiNewton
 from pinn.method.stop import StopReason
 
+
+@dataclass(frozen=True)
+class StageSetting:
+    """What a stage hands the loss when it starts: its problem (continuation in a parameter, each
+    stage starting from the weights the previous one left) and the constraint weight μ; None keeps
+    what the loss has."""
+
+    problem: object = None
+    mu: float | None = None
 
 
 @dataclass
@@ -97,17 +110,17 @@ class Trainer:
     (every, candidates, seed) redraws the loss's interior points every ``every`` Adam steps
     (``sampler: adaptive``); quasi-Newton stages keep the points fixed, since their curvature
     assumes one loss.
-    ``stage_problems`` (one per stage) swaps the loss's problem when a stage starts: continuation
-    in a parameter, each stage starting from the weights the previous one left. ``stage_mu`` does
-    the same for the constraint formulation's μ. ``stop`` is asked after every whole step.
+    ``settings`` (a :class:`StageSetting` per stage, or None) are handed to the loss as each stage
+    starts. ``stop`` is asked after every whole step. ``closure`` evaluates and differentiates the
+    loss (:mod:`pinn.method.closure`).
     """
 
     def __init__(self, trainables, loss, stages, save: Callable[[dict], None], progress: Monitor,
                  log_every: int = 0, resample: tuple[int, int, int] | None = None,
-                 stage_problems: list | None = None, stage_mu: list | None = None,
-                 stop: StopRequest = NEVER):
+                 settings: list[StageSetting] | None = None, stop: StopRequest = NEVER):
         self.trainables, self.loss, self.stages, self.save = trainables, loss, stages, save
-        self.stage_problems, self.stage_mu = stage_problems, stage_mu
+        self.settings = settings or [StageSetting()] * len(stages)
+        self.closure = Closure(loss, trainables)
         self.progress, self.log_every, self.resample, self.stop = progress, log_every, resample, stop
         self.names = loss.term_names
         self.history = History()
@@ -152,8 +165,7 @@ class Trainer:
                           f"the state was saved: run again with --resume to continue")
 
     def _evaluate(self) -> dict:
-        with torch.enable_grad():
-            value = self.loss(self.trainables)
+        value = self.closure(differentiate=False)
         return {n: float(value.terms[n].detach()) for n in self.names}
 
     def fit(self, resume: dict | None = None) -> History:
@@ -161,8 +173,7 @@ class Trainer:
         position, opt_state = Position(), None
         if resume is not None:
             self.history = History.from_dict(resume["history"])
-            x = self.loss.batch.x
-            self.loss.batch.x = resume["points"].to(device=x.device, dtype=x.dtype).requires_grad_(True)
+            self.loss.use(points=resume["points"])
             position, opt_state = Position(**resume["position"]), resume["optimizer"]
             if position.stage < len(self.stages) and resume.get("optimizer_kind") != self.stages[position.stage].optimizer:
                 opt_state = None  # the schedule changed under a resume: this stage's optimiser starts afresh
@@ -174,11 +185,8 @@ class Trainer:
                 self._interrupted(position, opt_state)
             if position.step == 0 and position.chunk_start is None:
                 self.history.stage_starts.append(self.history.steps[-1] + 1 if self.history.steps else 0)
-            if self.stage_problems:
-                self.loss.problem = self.stage_problems[index]
-            mu = self.stage_mu[index] if self.stage_mu else None
-            if mu is not None:
-                self.loss.formulation.mu = mu
+            setting = self.settings[index]
+            self.loss.use(problem=setting.problem, mu=setting.mu)
             optimizer, opt_state = self._optimizer_for(stage, opt_state), None
             first_order = isinstance(OPTIMIZERS[stage.optimizer], FirstOrder)
             if first_order:
@@ -187,7 +195,7 @@ class Trainer:
             steps, reason, seconds = run(index, stage, position, optimizer)
             final = self._evaluate()
             self.history.stages.append(StageRecord(stage.optimizer, steps, seconds, final, str(reason),
-                                                   dict(stage.params), mu))
+                                                   dict(stage.params), setting.mu))
             settings = {**stage.params, **({"mu": stage.mu} if stage.mu is not None else {})}
             label = stage.optimizer + "".join(f" {k}={v:g}" for k, v in settings.items())
             self.progress.line(f"{label:<6} {steps} steps in {seconds:.1f} s, {reason}; "
@@ -232,14 +240,12 @@ class Trainer:
                 pending.clear()
 
         for step in range(position.step, stage.steps):
-            optimizer.zero_grad(set_to_none=True)
-            value = self.loss(self.trainables)
-            value.total.backward()
+            value = self.closure()
             optimizer.step()
             pending.append(torch.stack([value.terms[n].detach() for n in self.names]))
             if self.resample and (step + 1) % self.resample[0] == 0 and step + 1 < stage.steps:
                 _, candidates, seed = self.resample
-                self.loss.resample(self.trainables, candidates, seed + base + step + 1)
+                self.loss.use(points=self.loss.resample(self.trainables, candidates, seed + base + step + 1))
             if (step + 1) % interval == 0 or step + 1 == stage.steps or self.stop.requested:
                 flush(step + 1)
             if self.stop.requested and step + 1 < stage.steps:
@@ -250,9 +256,7 @@ class Trainer:
         at_start: list = []
 
         def closure():
-            optimizer.zero_grad(set_to_none=True)
-            value = self.loss(self.trainables)
-            value.total.backward()
+            value = self.closure()
             if not at_start:  # each step() call first evaluates the current iterate
                 at_start.append((torch.stack([value.terms[n].detach() for n in self.names]),
                                  value.total.detach()))
