@@ -29,14 +29,8 @@ def _row(label: str, m: dict, target) -> str:
 
 
 def main(argv=None):
-    args = shipped.arguments(__doc__.splitlines()[0], TARGETS, "0,1,2", argv)
-    print(f"{'config (seed)':<20} {'rel L2':>9} {'at T':>9} {'train s':>8}  {'bar':<10} ok   published PINN figure")
-    for name, seed, result, group in shipped.runs(args):
-        m = result.metrics
-        print(_row(f"{name} ({seed})", m, TARGETS[name]), flush=True)
-        if group and len(group) > 1:
-            errors = [g["rel_l2"] for g in group]
-            print(f"{name + ' spread':<20} {min(errors):>9.2e} … {max(errors):.2e} over {len(errors)} seeds", flush=True)
+    shipped.table(__doc__.splitlines()[0], TARGETS, f"{'config (seed)':<20} {'rel L2':>9} {'at T':>9} "
+                  f"{'train s':>8}  {'bar':<10} ok   published PINN figure", _row, argv)
 
 
 if __name__ == "__main__":

@@ -45,3 +45,16 @@ def runs(args, variants=None):
                 result = solve(cfg, out_dir=Path(out) / f"{name}-{seed}", progress=Progress(enabled=False))
                 group.append(result.metrics)
                 yield name, seed, result, group if len(group) == len(args.seeds) else None
+
+
+def table(description: str, targets: dict, header: str, row, argv=None, width: int = 20):
+    """The usual script: train ``targets``' configs over seeds, print ``header``, a ``row(label,
+    metrics, target)`` per run and, with several seeds, the spread of rel L2 over them."""
+    args = arguments(description, targets, "0,1,2", argv)
+    print(header)
+    for name, seed, result, group in runs(args):
+        print(row(f"{name} ({seed})", result.metrics, targets[name]), flush=True)
+        if group and len(group) > 1:
+            errors = [g["rel_l2"] for g in group]
+            print(f"{name + ' spread':<{width}} {min(errors):>9.2e} … {max(errors):.2e} over {len(errors)} seeds",
+                  flush=True)

@@ -20,6 +20,7 @@ SMOKE = {  # script -> arguments for a run of a few seconds
     "inverse": ["--steps-scale", "0.02", "--coverage-seeds", "2", "--coverage", "inverse_conductivity1d",
                 "--coverage-only"],
     "data_memory": ["--rows", "2000", "--steps", "2"],
+    "systems": ["--steps-scale", "0.05", "--seeds", "0", "kovasznay"],
 }
 
 
@@ -62,6 +63,8 @@ FIGURES = {
     # a learnt k with an interval of positive width and a z-score that is not absurd (1.20, 1.12)
     "inverse": lambda out: all(row(out, f"   {seed}")[1] > 0 and abs(row(out, f"   {seed}")[2]) < 10
                                for seed in range(2)),
+    # every field scored; Adam 50 + BFGS 150 steps: u 2.6e-2, v 0.14, p 0.17 (the untrained network: about 1)
+    "systems": lambda out: len(errors := row(out, "kovasznay (0)")) >= 5 and errors[0] < 0.1 and errors[1] < 0.5,
     "data_memory": lambda out: ("pinn check: exit 0" in out and "pinn solve: exit 0" in out
                                 and row(out, "pinn solve: exit 0,")[-1] < 2.0),  # peak 0.47 GB
 }

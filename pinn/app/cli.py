@@ -32,6 +32,10 @@ def _load(args):
     return cfg
 
 
+def _score(score: dict) -> str:
+    return f"rel L2 {score['rel_l2']:.2e}" if "rel_l2" in score else f"rms error {score['rms_error']:.2e}"
+
+
 def cmd_solve(args) -> int:
     from pinn.app.run import solve
     result = solve(_load(args), out_dir=args.out, force=args.force, resume=args.resume)
@@ -39,7 +43,8 @@ def cmd_solve(args) -> int:
     final = (f" (at the final time {m['rel_l2_final_time']:.3e})" if "rel_l2_final_time" in m else
              f" (at the final time, where the reference is 0: rms error {m['rms_error_final_time']:.3e})"
              if "rms_error_final_time" in m else "")
-    error = (f"rel L2 {m['rel_l2']:.3e}{final}, max |error| {m['max_abs_error']:.3e} against the "
+    worst = f" (the worst field, {m['worst_field']})" if "worst_field" in m else ""
+    error = (f"rel L2 {m['rel_l2']:.3e}{worst}{final}, max |error| {m['max_abs_error']:.3e} against the "
              f"{m['reference']} solution" if m["reference"] != "none"
              else f"residual rms {m['residual_rms']:.3e}; no reference solution was available (no exact "
                   f"solution given, and neither solve_bvp nor the active-set solver applies)")
@@ -50,6 +55,9 @@ def cmd_solve(args) -> int:
         print(f"constraint [{m['formulation']}, {m['penalty']}]: max violation {m['max_violation']:.2e}, "
               f"complementarity {m['complementarity']:.2e}"
               + (f", free-boundary error {free:.2e}, contact IoU {m['contact_iou']:.4f}" if free is not None else ""))
+    if "fields" in m:
+        print("per field: " + ", ".join(f"{f} {_score(s)}" for f, s in m["fields"].items())
+              + "".join(f"; {name} {_score(s)}" for name, s in m.get("vectors", {}).items()))
     for line in result.summary:
         print(line)
     print(f"run folder: {result.run_dir}")
@@ -68,7 +76,6 @@ def cmd_solve(args) -> int:
 def cmd_check(args) -> int:
     from pinn.app import defaults
     from pinn.app.plan import activation_label, validate
-    from pinn.core.network import parameter_count
     cfg = _load(args)
     plan = validate(cfg, force=args.force)
     cfg = plan.cfg  # resolved: auto stages and points chosen for the problem
@@ -80,7 +87,7 @@ def cmd_check(args) -> int:
         print(chosen)
     print(f"{args.file}: valid. {problem.title()} has order {problem.order}; activation "
           f"{activation_label(cfg)} is suitable" + (" (forced)" if plan.warnings else "")
-          + f"; {parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers)} parameters, about "
+          + f"; {defaults.parameter_count(cfg.network, problem)} parameters, about "
             f"{plan.memory_bytes / 1e6:.0f} MB on {plan.device}; reference: {plan.reference_kind}.")
     return 0
 

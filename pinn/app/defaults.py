@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 
+from pinn.core.network import parameter_count as network_parameters
 from pinn.method.optimizers import OPTIMIZERS
 
 AUTO = "auto"
@@ -85,6 +86,11 @@ def input_width(network, problem) -> int:
     """Columns of the network's input map: the plain coordinates, 2K per periodic one."""
     periodic = len(problem.periodic_axes())
     return problem.domain.dim - periodic + 2 * fourier_modes(network, problem) * periodic
+
+
+def parameter_count(network, problem) -> int:
+    """Weights and biases of the network for ``problem``: its input map, layers and one output per field."""
+    return network_parameters(input_width(network, problem), network.layers, len(problem.fields))
 
 
 def kind(problem) -> str:

@@ -24,6 +24,12 @@ FILES = (NPZ, CSV, VTU)
 
 
 def arrays(evaluation) -> dict:
+    if evaluation.fields:  # a system: each field, its reference and error, each equation's residual
+        data = {"x": evaluation.x, **evaluation.fields,
+                **{f"residual_{name}": r for name, r in evaluation.residuals.items()}}
+        for f, reference in evaluation.references.items():
+            data.update({f"{f}_reference": reference, f"{f}_error": evaluation.fields[f] - reference})
+        return data
     data = {"x": evaluation.x, "u": evaluation.u, "residual": evaluation.residual, **evaluation.partials}
     if evaluation.reference is not None:
         data.update(reference=evaluation.reference, error=evaluation.u - evaluation.reference)
@@ -62,7 +68,7 @@ def write_csv(path, history):
     files.write_text(path, buffer.getvalue())
 
 
-def write_vtu(path, evaluation):
+def write_vtu(path, evaluation, vectors: dict | None = None):
     import meshio
     x = evaluation.x
     nx, ny = len(np.unique(x[:, 0])), len(np.unique(x[:, 1]))
@@ -70,15 +76,18 @@ def write_vtu(path, evaluation):
     quads = np.stack([index[:-1, :-1], index[1:, :-1], index[1:, 1:], index[:-1, 1:]], axis=-1).reshape(-1, 4)
     points = np.column_stack([x, np.zeros(len(x))])
     data = {k: v for k, v in arrays(evaluation).items() if k != "x"}
+    for name, parts in (vectors or {}).items():  # (N, 3): ParaView draws glyphs and streamlines from it
+        data[name] = np.column_stack([evaluation.fields[f] for f in parts] + [np.zeros(len(x))] * (3 - len(parts)))
     mesh = meshio.Mesh(points, [("quad", quads)], point_data=data)
     files.write_atomic(path, lambda tmp: meshio.write(tmp, mesh, file_format="vtu"))
 
 
-def write_all(run_dir, evaluation, history) -> list[str]:
-    """Write the files this run has (the VTK file in 2D); returns their names."""
+def write_all(run_dir, evaluation, history, vectors: dict | None = None) -> list[str]:
+    """Write the files this run has (the VTK file in 2D, with a system's declared ``vectors``);
+    returns their names."""
     write_npz(run_dir / NPZ, evaluation)
     write_csv(run_dir / CSV, history)
     if evaluation.x.shape[1] == 2:
-        write_vtu(run_dir / VTU, evaluation)
+        write_vtu(run_dir / VTU, evaluation, vectors)
         return [NPZ, CSV, VTU]
     return [NPZ, CSV]

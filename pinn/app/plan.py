@@ -39,7 +39,7 @@ from pinn.app.config import RunConfig
 from pinn.app.resolve import build_problem, build_truth, resolve
 from pinn.core import activations, expr, sampling, smoothness
 from pinn.core.errors import ConfigError
-from pinn.core.network import MLP, parameter_count
+from pinn.core.network import MLP
 from pinn.core.params import learnt_specs
 from pinn.method import constraints, penalties, threads
 from pinn.method.coefficients import Coefficients, LiveParams
@@ -148,7 +148,7 @@ def memory_estimate(cfg: RunConfig, problem) -> int:
     largest = max(points.interior + boundary,
                   points.candidates if points.sampler == sampling.ADAPTIVE else 0,
                   math.prod(problem.domain.test_shape()))
-    n = parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers)
+    n = defaults.parameter_count(cfg.network, problem)
     optimiser = max(2 * n, *(OPTIMIZERS[s.optimizer].state_numbers(n, s) for s in training.stages))
     data = cfg.data.measurements.count if cfg.data is not None else 0
     per_point = sum(cfg.network.layers) * SAVED_PER_STREAM * itemsize
@@ -166,7 +166,7 @@ def interval_memory(cfg: RunConfig, problem) -> int:
         return 0
     points = cfg.training.points
     rows = points.interior + 2 * problem.domain.dim * points.boundary
-    n = parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers) + len(learnt)
+    n = defaults.parameter_count(cfg.network, problem) + len(learnt)
     itemsize = 8 if cfg.training.dtype == "float64" else 4
     batched = ROWS_PER_PASS * rows * streams(problem) * sum(cfg.network.layers) * SAVED_PER_STREAM * itemsize
     return 3 * rows * n * 8 + cfg.data.measurements.count * len(learnt) * 8 + batched
@@ -188,7 +188,7 @@ def available_memory(device: torch.device) -> int | None:
 
 
 def _check_sizes(cfg: RunConfig, problem, device: torch.device) -> int:
-    n = parameter_count(defaults.input_width(cfg.network, problem), cfg.network.layers)
+    n = defaults.parameter_count(cfg.network, problem)
     for i, stage in enumerate(cfg.training.stages):
         optimizer = OPTIMIZERS[stage.optimizer]
         if optimizer.max_parameters is not None and n > optimizer.max_parameters:
@@ -279,7 +279,7 @@ def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
     covered = [*covered, *(bc for bc in conditions if getattr(bc, "exact_by_network", False))]
     torch.manual_seed(cfg.training.seed)
     model = MLP(problem.domain.lower, problem.domain.upper, cfg.network.layers, make_activation,
-                transform, dtype=dtype, device=device, periodic=periodic,
+                transform, out_dim=len(problem.fields), dtype=dtype, device=device, periodic=periodic,
                 modes=defaults.fourier_modes(cfg.network, problem)).to(device=device, dtype=dtype)
     return model, [bc for bc in conditions if bc not in covered]
 
@@ -301,6 +301,10 @@ def build_formulation(cfg: RunConfig):
 def validate(cfg: RunConfig, force: bool = False) -> Plan:
     """Every check short of training (module docstring); the run's parts, built and ready."""
     problem, make_activation, warnings = check_problem(cfg, force)
+    if problem.is_system and (cfg.data is not None or learnt_specs(cfg.problem.params)):
+        raise ConfigError(f"{'data' if cfg.data is not None else 'problem.params'}: a system of PDEs "
+                          f"({', '.join(problem.fields)}) cannot learn parameters from data yet; solve it with "
+                          f"every parameter given, or write one field")
     cfg = resolve(cfg, problem)
     training = cfg.training
     device, dtype = resolve_device(training.device), getattr(torch, training.dtype)

@@ -62,12 +62,78 @@ def _bounds(ctx, path, pair, example):
     return lo, hi
 
 
+def expression_map(ctx, path, value) -> dict:
+    """``{name: expression}``: a system's equations, exact solutions or boundary values by name."""
+    if not isinstance(value, dict) or not value:
+        ctx.expect(path, value, 'a mapping of names to expressions, e.g. {u: "sin(pi*x)", v: "0"}')
+    return {str(name): expression_text(ctx, path + (name,), v) for name, v in value.items()}
+
+
+def expression_or_map(ctx, path, value):
+    """One expression (one field), or ``{field: expression}`` (a system)."""
+    return expression_map(ctx, path, value) if isinstance(value, dict) else expression_text(ctx, path, value)
+
+
+def field_names(ctx, path, value) -> tuple:
+    """A system's unknowns: ``[u, v, p]``, names without an underscore (u_x is a derivative)."""
+    if not isinstance(value, list) or not value:
+        ctx.expect(path, value, "a list of field names, e.g. [u, v, p]")
+    for i, name in enumerate(value):
+        if not (isinstance(name, str) and name.isidentifier() and name.isascii() and "_" not in name):
+            ctx.expect(path + (i,), name, "a name of letters and digits without '_', e.g. u, v, p or c1 "
+                                          "(v_x is v's derivative)")
+        if name in expression.RESERVED - {"u"}:
+            ctx.fail(path + (i,), f"the name {name!r} is taken by the expression language (coordinates, "
+                                  f"functions, pi, e)")
+        if name in value[:i]:
+            ctx.fail(path + (i,), f"the field {name!r} is listed twice")
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class GaugeSpec:
+    mean: str | None = option(None, expression_text, "the field's mean over the domain (a constant "
+                                                      "expression: a number, or e.g. \"0.5*(1 - exp(lam))\")")
+    at: tuple | None = option(None, lambda c, p, v: _point(c, p, v), "a point [x, y] where the field is given")
+    value: str = option("0", expression_text, "with at: the field's value there (a constant expression)")
+
+
+def _point(ctx, path, value):
+    if not isinstance(value, list) or not value:
+        ctx.expect(path, value, "a point, one number per coordinate, e.g. [1.0, 0.5]")
+    return tuple(number()(ctx, path + (i,), v) for i, v in enumerate(value))
+
+
+def gauge_map(ctx, path, value) -> dict:
+    """``{p: {mean: 0}}`` or ``{p: {at: [1, 0.5], value: 0}}``: fixes a field known up to a constant."""
+    gauges = {name: section(GaugeSpec)(ctx, path + (name,), spec) for name, spec in mapping(ctx, path, value).items()}
+    for name, spec in gauges.items():
+        if (spec.mean is None) == (spec.at is None):
+            ctx.fail(path + (name,), "give mean: <number> or at: [point] (with value), one of them")
+        if spec.at is None and "value" in value[name]:
+            ctx.fail(path + (name, "value"), "is used with at: a point (the mean is given by mean)")
+    return gauges
+
+
+def vector_map(ctx, path, value) -> dict:
+    """``{velocity: [u, v]}``: fields scored and exported together as one vector."""
+    vectors = {}
+    for name, parts in mapping(ctx, path, value).items():
+        if not isinstance(parts, list) or len(parts) < 2 or not all(isinstance(f, str) for f in parts):
+            ctx.expect(path + (name,), parts, "a list of two or three field names, e.g. [u, v]")
+        vectors[str(name)] = tuple(parts)
+    return vectors
+
+
 @dataclass(frozen=True)
 class BoundarySpec:
     at: str = option(dataclasses.MISSING, text, 'where: a side such as "x = 0", "boundary" (all sides), or '
                                                 'an axis such as "x" (periodic: both its sides)')
     type: str = option(dataclasses.MISSING, choice(*BOUNDARY_TYPES), "the kind of condition")
     value: str = option("0", expression_text, "the data g, a function of the coordinates")
+    field: str | None = option(None, text, "a system: the field the condition is on")
+    values: dict | None = option(None, expression_map, "a system: the data of several fields at once, "
+                                                       '{u: "...", v: "..."}')
     a: float | None = option(None, number(), "robin: a in a*u + b*u_x = value")
     b: float | None = option(None, number(), "robin: b in a*u + b*u_x = value")
     order: int | None = option(None, integer(1), "derivative: which derivative along the side's axis")
@@ -85,6 +151,9 @@ def boundary_list(ctx, path, value):
                 ctx.fail(path + (i, key), f"is not used by a {spec.type} condition (remove it)")
         if spec.type == "periodic" and spec.value != "0":
             ctx.fail(path + (i, "value"), "is not used by a periodic condition (remove it)")
+        if spec.values is not None and (spec.field is not None or "value" in value[i]):
+            ctx.fail(path + (i, "values"), "gives the data of several fields; remove field and value "
+                                           "(or give one field with field and value)")
         specs.append(spec)
     return tuple(specs)
 
@@ -94,18 +163,20 @@ class InitialSpec:
     value: str = option(dataclasses.MISSING, expression_text, "the data at t = t0, a function of the space "
                                                                "coordinates")
     derivative: int = option(0, integer(0, 1), "0: u(x, t0) = value; 1: u_t(x, t0) = value")
+    field: str | None = option(None, text, "a system: the field the initial value is of")
 
 
 def initial_list(ctx, path, value):
     specs = [spec for _, _, spec in section_list(InitialSpec, '[{value: "sin(pi*x)"}]')(ctx, path, value)]
     for i, (raw, spec) in enumerate(zip(value, specs)):
-        if any(other.derivative == spec.derivative for other in specs[:i]):
+        if any(other.derivative == spec.derivative and other.field == spec.field for other in specs[:i]):
             ctx.fail(path + (i, *(("derivative",) if "derivative" in raw else ())),
-                     f"u{'_t' * spec.derivative}(x, t0) is given twice")
+                     f"{spec.field or 'u'}{'_t' * spec.derivative}(x, t0) is given twice")
     return tuple(specs)
 
 
-EXPRESSION_KEYS = ("domain", "equation", "boundary", "initial", "exact", "obstacle", "base")
+EXPRESSION_KEYS = ("domain", "equation", "boundary", "initial", "exact", "obstacle", "base", "fields", "equations",
+                   "gauge", "vectors")
 
 
 @dataclass(frozen=True)
@@ -123,15 +194,23 @@ class ProblemConfig:
     boundary: tuple | None = option(None, boundary_list, "expression: the boundary conditions")
     initial: tuple | None = option(None, initial_list, "expression, with a time axis t: u(x, t0) and, for "
                                                        "u_tt, u_t(x, t0) ({value: ..., derivative: 1})")
-    exact: str | None = option(None, expression_text, "expression: the exact solution, if known")
+    exact: Any = option(None, expression_or_map, "expression: the exact solution, if known (a system: "
+                                                 "{field: expression} for every field)")
     obstacle: str | None = option(None, expression_text, "expression: a lower obstacle, u >= obstacle")
     base: str | None = option(None, expression_text, "expression, with a time axis t: a known function with u's "
                                                      "initial data and kinks; the network learns u - base")
+    fields: tuple | None = option(None, field_names, "expression, a system of PDEs: the unknowns, e.g. [u, v, p]")
+    equations: dict | None = option(None, expression_map, "a system: its residuals by name, "
+                                                          '{mass: "u_x + v_y", ...}')
+    gauge: dict | None = option(None, gauge_map, "a system: a field known up to a constant, fixed by its "
+                                                 "mean or a point value, e.g. {p: {mean: 0}}")
+    vectors: dict | None = option(None, vector_map, "a system: fields scored and exported as one vector, "
+                                                    "e.g. {velocity: [u, v]}")
 
 
 LEARNT_KEYS = ("learn", "initial", "positive", "bounds", "exact")
 # history and figure names a learnt parameter must not take
-TERM_NAMES = ("residual", "boundary", "data", "constraint", "complementarity", "penalty", "gap", "alpha")
+TERM_NAMES = ("residual", "boundary", "data", "constraint", "complementarity", "penalty", "gap", "alpha", "gauge")
 
 
 def learnt_param(ctx, path, value) -> LearntSpec:
@@ -217,9 +296,16 @@ def problem_section(ctx, path, value):
 def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
     """Check the keys present and the names and values of params (the expressions are compiled when
     the problem is built: pinn.app.resolve)."""
-    for key in ("domain", "equation", "boundary"):
+    if cfg.fields is not None:
+        _system_keys(ctx, path, cfg)
+    else:
+        for key in ("equations", "gauge", "vectors"):
+            if getattr(cfg, key) is not None:
+                ctx.fail(path + (key,), "is for a system (declare its unknowns with fields: [u, v, ...]); one "
+                                        "field is written with equation")
+    for key in ("domain", "equation" if cfg.fields is None else "equations", "boundary"):
         if getattr(cfg, key) is None:
-            ctx.fail(path + (key,), "missing; type: expression needs domain, equation and boundary")
+            ctx.fail(path + (key,), f"missing; type: expression needs domain, {key} and boundary")
     params = {}
     for name, value in cfg.params.items():
         converted = value if isinstance(value, LearntSpec) else as_float(value)
@@ -227,7 +313,51 @@ def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
             ctx.expect(path + ("params", name), value, "a finite number, or {learn: true, initial: ...}")
         params[name] = converted
     try:
-        expression.check_param_names(params)
+        expression.check_param_names(params, cfg.fields or ("u",))
     except expression.DefinitionError as e:
         ctx.fail(path + e.path, e.message, e.detail)
     return dataclasses.replace(cfg, params=params)
+
+
+def _system_keys(ctx, path, cfg: ProblemConfig):
+    """A system's keys against its fields: equations (not equation), exact for every field, fields
+    that exist wherever one is named; no obstacle or base (one-field features)."""
+    fields = cfg.fields
+    for key, instead in (("equation", "equations: {name: residual, ...}"), ("obstacle", None), ("base", None)):
+        if getattr(cfg, key) is not None:
+            ctx.fail(path + (key,), f"is for one field; a system writes {instead}" if instead else
+                     "is for one field; a system of PDEs takes no obstacle or base yet")
+    for name in cfg.equations or {}:
+        if not name.isidentifier() or name in TERM_NAMES:
+            ctx.fail(path + ("equations", name), f"an equation's name must be an identifier other than "
+                                                 f"{', '.join(TERM_NAMES)} (it names a loss term)")
+    named = lambda f, where: f in fields or ctx.fail(where, f"there is no field {f!r}; the fields are "
+                                                            f"{', '.join(fields)}")
+    if cfg.exact is not None:
+        if not isinstance(cfg.exact, dict):
+            ctx.expect(path + ("exact",), cfg.exact, f"one expression per field, {{{', '.join(f'{f}: ...' for f in fields)}}}")
+        for f in cfg.exact:
+            named(f, path + ("exact", f))
+        missing = [f for f in fields if f not in cfg.exact]
+        if missing:
+            ctx.fail(path + ("exact",), f"has no exact solution for {', '.join(missing)}; give one for every field "
+                                        f"(or none)")
+    for i, spec in enumerate(cfg.boundary or ()):
+        if spec.type == "periodic":
+            continue
+        if spec.field is None and spec.values is None:
+            ctx.fail(path + ("boundary", i), f"names no field; add field: <one of {', '.join(fields)}> (or "
+                                             f"values: {{field: data, ...}} for several)")
+        for f in (spec.values or {spec.field: None}):
+            named(f, path + ("boundary", i, *(("values", f) if spec.values else ("field",))))
+    for i, spec in enumerate(cfg.initial or ()):
+        if spec.field is None:
+            ctx.fail(path + ("initial", i), f"names no field; add field: <one of {', '.join(fields)}>")
+        named(spec.field, path + ("initial", i, "field"))
+    for f in cfg.gauge or {}:
+        named(f, path + ("gauge", f))
+    for name, parts in (cfg.vectors or {}).items():
+        if name in fields:
+            ctx.fail(path + ("vectors", name), f"the name {name!r} is a field's; a vector needs its own")
+        for j, f in enumerate(parts):
+            named(f, path + ("vectors", name, j))

@@ -34,6 +34,10 @@ class Evaluation:
     derivatives: list = field(default_factory=list)            # 1D: [u', u'', ...] of the PINN
     reference_derivatives: list = field(default_factory=list)  # 1D: the same of the reference
     partials: dict = field(default_factory=dict)  # the residual's derivatives of u by name (u_x, u_xy)
+    # a system (pinn.app.system_report): each field's prediction and reference, each equation's residual
+    fields: dict = field(default_factory=dict)
+    references: dict = field(default_factory=dict)
+    residuals: dict = field(default_factory=dict)
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:
@@ -80,12 +84,15 @@ def reference_on_grid(problem, kind: str) -> list[np.ndarray] | None:
     raises ConfigError then."""
     x = test_points(problem)
     try:
-        rows = reference_derivatives(problem, kind, x, derivative_count(problem))
+        if problem.is_system:  # each field's exact solution, (N, k); systems have no classical reference yet
+            rows = [problem.exact(x).detach().numpy()] if kind == "exact" else None
+        else:
+            rows = reference_derivatives(problem, kind, x, derivative_count(problem))
     except PinnError as e:
         raise ConfigError(f"problem.reference: {e}; choose another reference, or none to train "
                           f"without one") from None
     if rows is not None and not np.isfinite(rows[0]).all():
-        bad = ~np.isfinite(rows[0])
+        bad = ~np.isfinite(rows[0]).reshape(len(x), -1).all(axis=1)
         point = ", ".join(f"{v:.6g}" for v in x[int(np.argmax(bad))].tolist())
         source = "problem.exact" if kind == "exact" else "problem.reference"
         raise ConfigError(f"{source}: the {kind} solution is {rows[0][bad][0]} at ({point}), {int(bad.sum())} of "

@@ -24,7 +24,6 @@ from pinn.app.config import RunConfig, scaled_stages, stages_section
 from pinn.app.schema import Context
 from pinn.core import sampling
 from pinn.core.errors import ConfigError, ParamError
-from pinn.core.network import parameter_count
 from pinn.core.params import learnt_specs
 
 PROBLEM = ("problem",)
@@ -83,8 +82,8 @@ def _by_problem_kind(cfg: RunConfig, problem) -> RunConfig:
     boundary = defaults.boundary_points(problem, interior) if points.boundary == defaults.AUTO else points.boundary
     stages = training.stages
     if stages == defaults.AUTO:
-        recipe = defaults.stages(problem, parameter_count(defaults.input_width(cfg.network, problem),
-                                                          cfg.network.layers), tuple(learnt_specs(cfg.problem.params)))
+        recipe = defaults.stages(problem, defaults.parameter_count(cfg.network, problem),
+                                 tuple(learnt_specs(cfg.problem.params)))
         stages = scaled_stages(stages_section(origin(cfg), ("training", "stages"), recipe), training.steps_scale)
     points = dataclasses.replace(points, interior=interior, boundary=boundary)
     if problem.domain.dim == 1 and "points.boundary" in auto:

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from pinn import __version__
-from pinn.app import contact, defaults, export, inverse_report, report, run_folder
+from pinn.app import contact, defaults, export, inverse_report, report, run_folder, system_report
 from pinn.app.config import RunConfig, load, model_parts, model_sha256, sha256, to_dict
 from pinn.app.findings import findings as problem_findings
 from pinn.app.plan import Plan, activation_label, penalty_label, validate
@@ -184,8 +184,8 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
     cfg, problem, model, formulation = plan.cfg, plan.problem, plan.model, plan.formulation
     facts = {**_run_facts(plan, history, fingerprints), "compile_seconds": round(compile_seconds, 3)}
     try:
-        evaluation = report.evaluate(problem, model, plan.device, plan.dtype, plan.reference_kind,
-                                     plan.reference_rows)
+        scoring = system_report.evaluate if problem.is_system else report.evaluate
+        evaluation = scoring(problem, model, plan.device, plan.dtype, plan.reference_kind, plan.reference_rows)
     except Exception as e:  # a bug or a numerical failure in scoring must not cost the training
         files.write_json(run_folder.result(run_dir, METRICS), {"status": "trained", "report_error": repr(e), **facts})
         raise ReportError(f"training finished and the model is saved in {run_dir / 'checkpoint.pt'}, but "
@@ -214,7 +214,7 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
         metrics["implausible"] = implausible
     for name in export.FILES:
         run_folder.result(run_dir, name)
-    _attempt("the exported results (npz, csv, vtu)", lambda: export.write_all(run_dir, evaluation, history),
+    _attempt("the exported results (npz, csv, vtu)", lambda: export.write_all(run_dir, evaluation, history, _vectors(problem)),
              failures)
     figures = _figures(problem, evaluation, history, run_label(cfg), plan.loss.term_names, plan.loss.logged_names,
                        failures)
@@ -228,6 +228,11 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
     files.write_json(run_folder.result(run_dir, METRICS), metrics)
     return Result(run_dir, metrics, model, problem, history, cfg, plan.warnings, evaluation, findings.lines,
                   plan.trainables)
+
+
+def _vectors(problem) -> dict:
+    """A system's declared vectors, {name: (field, ...)}; none for one field."""
+    return (getattr(problem.definition, "vectors", None) or {}) if problem.is_system else {}
 
 
 def _status(plan: Plan, metrics: dict, implausible: list) -> str:
@@ -280,7 +285,9 @@ def _draw(problem, evaluation, history, label: str, terms: list, logged: list) -
         figures["penalty_alpha.png"] = contact.alpha_figure(history, f"{problem.title()} — {label}")
     obstacle = problem.has_constraints
     title = report.figure_title(problem, label, evaluation.metrics)
-    if problem.domain.time_dim is not None and problem.domain.dim == 2:
+    if problem.is_system:
+        figures.update(system_report.figures(problem, evaluation, label))
+    elif problem.domain.time_dim is not None and problem.domain.dim == 2:
         figures.update(report.space_time_figures(problem, evaluation, label))
     elif problem.domain.dim == 1:
         figures["solution.png"] = (contact.figure_1d(problem, evaluation, title) if obstacle

@@ -6,7 +6,8 @@ of closures over torch operations; nothing is ever passed to ``eval`` or ``exec`
 * numbers; the coordinates (``x``, or ``x`` and ``y``); the problem's ``params`` by name; ``pi``, ``e``;
 * where a field is expected (an equation): ``u`` and its partial derivatives written ``u_`` plus
   one letter per differentiation (``u_x``, ``u_xx``, ``u_xxxx``, ``u_y``, ``u_xy``; order ≤ 4),
-  and ``lap(u)`` (the spatial Laplacian: over every coordinate but ``t``);
+  and ``lap(u)`` (the spatial Laplacian: over every coordinate but ``t``); a system's fields by
+  their names in the same way (``v``, ``v_x``, ``lap(v)``, ``p_y``);
 * ``+ - * / **``, unary minus and plus, parentheses;
 * the functions in :data:`FUNCTIONS`;
 * comparisons (``< <= > >= == !=``, chained) joined by ``and``, ``or``, ``not``, only as the
@@ -23,23 +24,21 @@ error where a value must be finite), never a Python exception or a runaway integ
 from __future__ import annotations
 
 import ast
-import itertools
-import math
 import operator
 import warnings
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
 
 from pinn.core import symbolic
 from pinn.core.params import did_you_mean
+from pinn.core.symbols import CONSTANTS, MAX_ORDER, Symbols, derivative_operators
 
 Tensor = torch.Tensor
 MAX_LENGTH = 1000   # characters; a PDE longer than this belongs in Python
 MAX_DEPTH = 100     # nesting of operations; deeper input is refused before recursion could fail
-MAX_ORDER = 4       # highest derivative of u an equation may use
 TIME, spatial = symbolic.TIME, symbolic.spatial
 
 
@@ -64,7 +63,6 @@ FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "erfc": (1, torch.special.erfc),
     "min": (2, _pairwise(torch.minimum)), "max": (2, _pairwise(torch.maximum)), "where": (3, torch.where),
 }
-CONSTANTS = {"pi": math.pi, "e": math.e}
 LAPLACIAN = "lap"
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
            ast.Pow: operator.pow}
@@ -93,52 +91,6 @@ class ExpressionError(ValueError):
         return f"{indent}{self.source}\n{indent}{' ' * self.column}^"
 
 
-@dataclass(frozen=True)
-class Symbols:
-    """What an expression may refer to.
-
-    ``coordinates``: the variable names, one per axis; ``params``: name -> value (folded in);
-    ``field``: whether u and its derivatives may appear; ``context`` completes "not available
-    here" messages (e.g. "a boundary value is a function of x only"). ``live``: learnt parameters,
-    name -> a function giving the current value (read at every evaluation, never folded);
-    ``learnt``: the learnt names, refused where they are not live.
-    """
-
-    coordinates: tuple[str, ...] = ("x",)
-    params: Mapping[str, float] = None
-    field: bool = False
-    context: str = ""
-    live: Mapping[str, Callable[[], Tensor]] = None
-    learnt: tuple = ()
-
-    def derivative_names(self) -> dict[str, tuple[int, ...]]:
-        """``u``, ``u_x``, ..., ``u_xy`` ... -> sorted multi-index of axes, up to MAX_ORDER."""
-        names = {"u": ()}
-        letters = "".join(self.coordinates)
-        for order in range(1, MAX_ORDER + 1):
-            for combo in itertools.product(letters, repeat=order):
-                names["u_" + "".join(combo)] = tuple(sorted(letters.index(c) for c in combo))
-        return names
-
-    def allowed(self) -> str:
-        """The names an expression may use here, as one line for messages."""
-        parts = list(self.coordinates)
-        if self.field:
-            if len(self.coordinates) == 1:
-                parts += ["u", "u_x", "u_xx", "u_xxx", "u_xxxx"]
-            else:
-                parts += ["u", "u_x", "u_y", "u_xx", "u_xy", "u_yy", "... (up to order 4)"]
-            parts.append("lap(u)")
-            parts += [f"{d}(...)" for d in derivative_operators(self.coordinates)]
-        parts += list(self.params or {}) + list(self.live or {}) + list(CONSTANTS)
-        return ", ".join(parts)
-
-
-def derivative_operators(coordinates) -> tuple[str, ...]:
-    """``dx``, ``dy``: the derivative of an expression along each coordinate (equations only)."""
-    return tuple(f"d{c}" for c in coordinates)
-
-
 class Scope:
     """The values an expression is evaluated on: coordinate columns and, for equations, a field
     with ``value``, ``d(*dims)`` and ``laplacian()`` (a :class:`pinn.core.field.Field` or view)."""
@@ -152,12 +104,21 @@ Node = Callable[[Scope], Tensor]
 
 @dataclass(frozen=True)
 class Expression:
-    """A compiled expression. ``derivatives``: the multi-indices of u it reads (() is u itself)."""
+    """A compiled expression. ``reads``: the (field, multi-index) pairs it reads (() is the field
+    itself); ``derivatives``: their multi-indices, whatever the field."""
 
     source: str
     node: Node
     constant: bool
-    derivatives: frozenset
+    reads: frozenset
+
+    @property
+    def derivatives(self) -> frozenset:
+        return frozenset(dims for _, dims in self.reads)
+
+    def derivatives_of(self, name: str) -> frozenset:
+        """The multi-indices of the field ``name`` it reads."""
+        return frozenset(dims for f, dims in self.reads if f == name)
 
     @property
     def order(self) -> int:
@@ -301,8 +262,11 @@ class _Compiler:
             i = symbols.coordinates.index(name)
             return (lambda scope: scope.coordinates[i]), False
         if name in self.derivative_names:
-            dims = self.derivative_names[name]
-            self.used.add(dims)
+            f, dims = self.derivative_names[name]
+            self.used.add((f, dims))
+            if self.symbols.system:
+                return ((lambda scope: scope.field[f].value) if not dims else
+                        (lambda scope: scope.field[f].d(*dims))), False
             return ((lambda scope: scope.field.value) if not dims else (lambda scope: scope.field.d(*dims))), False
         if symbols.live and name in symbols.live:
             current = symbols.live[name]
@@ -324,13 +288,14 @@ class _Compiler:
     def _unknown(self, name: str, node):
         symbols = self.symbols
         known = [*symbols.coordinates, *self.derivative_names, *self.params, *CONSTANTS]
-        if name == "u" or name.startswith("u_"):
+        head, _, letters = name.partition("_")
+        if head in symbols.fields:
             if not symbols.field:
                 self.fail(f"'{name}' is not available here: {symbols.context or 'no field u here'}", node)
-            if len(name) - 2 > MAX_ORDER and set(name[2:]) <= set("".join(symbols.coordinates)):
-                self.fail(f"'{name}' is a derivative of order {len(name) - 2}; at most {MAX_ORDER} is "
+            if len(letters) > MAX_ORDER and set(letters) <= set("".join(symbols.coordinates)):
+                self.fail(f"'{name}' is a derivative of order {len(letters)}; at most {MAX_ORDER} is "
                           f"supported", node)
-        time_named = name == TIME or (symbols.field and name.startswith("u_") and TIME in name[2:])
+        time_named = name == TIME or (symbols.field and head in symbols.fields and TIME in letters)
         if time_named and TIME not in symbols.coordinates and symbols.field:
             self.fail(f"unknown symbol '{name}': the domain has no time axis; a domain with time names its "
                       f"axes, e.g. domain: {{x: [0, 1], t: [0, 1]}} (the list form [[lo, hi], ...] is x, then y)",
@@ -391,10 +356,14 @@ class _Compiler:
     def _laplacian(self, node: ast.Call):
         if not self.symbols.field:
             self.fail(f"'lap(u)' is not available here: {self.symbols.context or 'no field u here'}", node)
-        if len(node.args) != 1 or not (isinstance(node.args[0], ast.Name) and node.args[0].id == "u"):
-            self.fail("lap takes u itself: write lap(u)", node)
+        fields = self.symbols.fields
+        if len(node.args) != 1 or not (isinstance(node.args[0], ast.Name) and node.args[0].id in fields):
+            self.fail(f"lap takes a field itself: write {' or '.join(f'lap({f})' for f in fields)}", node)
+        f = node.args[0].id
         axes = spatial(self.symbols.coordinates)
-        self.used.update((i, i) for i in axes)
+        self.used.update((f, (i, i)) for i in axes)
+        if self.symbols.system:
+            return (lambda scope: sum(scope.field[f].d(i, i) for i in axes)), False
         return (lambda scope: sum(scope.field.d(i, i) for i in axes)), False
 
     # ---------------------------------------------------------------- conditions

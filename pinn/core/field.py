@@ -10,6 +10,8 @@ that the result stays differentiable in the network's parameters (a PINN's loss 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import torch
 
 Tensor = torch.Tensor
@@ -178,3 +180,46 @@ class TransformedField:
 
     def restrict(self, index) -> "FieldView":
         return FieldView(self, index)
+
+
+class Fields(Mapping):
+    """A system's named fields on one batch: the columns of an (N, k) output, each a :class:`Field`
+    with its own derivative cache (its derivatives are those of that column alone). Equations read
+    ``fields["v"].d(0)``; :meth:`restrict` gives the rows of every field, as :class:`Field` does.
+
+    ``known``: derivatives of the whole output computed another way (Taylor mode), keyed like a
+    Field's cache, each (N, k); column j goes to the j-th field."""
+
+    def __init__(self, names, x: Tensor, output: Tensor, create_graph: bool = True, known: dict | None = None):
+        self.x, self.names = x, tuple(names)
+        self._fields = {name: Field(x, output[:, j:j + 1], create_graph,
+                                    {key: value[:, j:j + 1] for key, value in (known or {}).items()})
+                        for j, name in enumerate(self.names)}
+
+    def __getitem__(self, name: str):
+        return self._fields[name]
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def requested(self) -> set:
+        """Every derivative any field was asked for (Taylor mode carries them for all outputs)."""
+        return set().union(*(f.requested for f in self._fields.values()))
+
+    @property
+    def value(self) -> Tensor:
+        """The fields as columns, (N, k)."""
+        return torch.cat([f.value for f in self._fields.values()], dim=1)
+
+    def restrict(self, index) -> dict:
+        """The rows ``index`` of every field: name -> :class:`FieldView`."""
+        return {name: f.restrict(index) for name, f in self._fields.items()}
+
+
+def pick(u, name: str | None):
+    """The field a condition reads: ``u`` itself for one field (``name`` None), else ``u[name]``."""
+    return u if name is None else u[name]

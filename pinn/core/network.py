@@ -28,9 +28,9 @@ from pinn.core import taylor
 Tensor = torch.Tensor
 
 
-def parameter_count(inputs: int, widths: Sequence[int]) -> int:
-    """Weights and biases of an MLP with these hidden ``widths`` and one output."""
-    sizes = (inputs, *widths, 1)
+def parameter_count(inputs: int, widths: Sequence[int], outputs: int = 1) -> int:
+    """Weights and biases of an MLP with these hidden ``widths`` and ``outputs`` outputs."""
+    sizes = (inputs, *widths, outputs)
     return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
 
 

@@ -7,7 +7,8 @@ power and chain rules, into a tree that reads only coordinates, parameters and t
 derivatives u, u_x, u_xx, ... of the field. That tree is compiled like any other expression, so
 the equation's order, the C^k check and the Taylor-mode derivative pass see exactly the
 derivatives it needs (``dx(a*u_x)`` needs u_x and u_xx). Differentiating u_K along axis i gives
-u_{K+i}; lap(u) gives the sum of u_{jji}.
+u_{K+i}; lap(u) gives the sum of u_{jji}; a system's
+fields (v, p) are differentiated alike (v_x, lap(v)).
 
 Functions whose derivative is not smooth (abs, relu, min, max, where) are differentiated
 piecewise (abs' = sign by a where, relu' = a step): fine for data, but they make the equation's
@@ -92,8 +93,8 @@ def differentiate(node: ast.AST, axis: int, coordinates: tuple, derivative_names
     if isinstance(node, ast.Name):
         if node.id in coordinates:
             return NUMBER(1 if node.id == letter else 0)
-        if node.id in derivative_names:
-            return ast.Name(id=("u_" if node.id == "u" else node.id) + letter, ctx=ast.Load())
+        if node.id in derivative_names:  # a field f or f_K: its derivative is f_K plus the letter
+            return ast.Name(id=(node.id + "_" if "_" not in node.id else node.id) + letter, ctx=ast.Load())
         return NUMBER(0)  # a parameter or a constant (unknown names fail when the tree is compiled)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = d(node.operand)
@@ -117,8 +118,9 @@ def differentiate(node: ast.AST, axis: int, coordinates: tuple, derivative_names
             return _add(power_rule, _mul(_mul(node, _call("log", a)), db))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name, args = node.func.id, node.args
-        if name == laplacian:
-            terms = [ast.Name(id="u_" + coordinates[j] * 2 + letter, ctx=ast.Load()) for j in spatial(coordinates)]
+        if name == laplacian and len(args) == 1 and isinstance(args[0], ast.Name):
+            terms = [ast.Name(id=f"{args[0].id}_{coordinates[j] * 2}{letter}", ctx=ast.Load())
+                     for j in spatial(coordinates)]
             total = terms[0]
             for term in terms[1:]:
                 total = _add(total, term)

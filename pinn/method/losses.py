@@ -37,8 +37,8 @@ from typing import Sequence
 import torch
 
 from pinn.core import sampling, taylor
-from pinn.core.field import ConstantField, Field, TransformedField
-from pinn.method.terms import BatchValues, BoundaryTerm, CausalInteriorTerm, DataTerm, InteriorTerm
+from pinn.core.field import ConstantField, Field, Fields, TransformedField, pick
+from pinn.method.terms import BatchValues, BoundaryTerm, CausalInteriorTerm, DataTerm, GaugeTerm, InteriorTerm
 
 Tensor = torch.Tensor
 # Inverse problems: the relative residual counts this many times the relative data misfit. At par,
@@ -97,7 +97,8 @@ class PinnLoss:
     def _terms(self, weights) -> list:
         interior = {"residual": weights.residual, "constraint": weights.constraint,
                     "complementarity": weights.residual}
-        names = self.formulation.terms if self.formulation else ("residual",)
+        names = self.formulation.terms if self.formulation else self.problem.equations or ("residual",)
+        interior.update({name: weights.residual for name in self.problem.equations})
         if weights.causal:
             domain = self.problem.domain
             terms = [CausalInteriorTerm(name, interior[name], self.batch.interior, weights.causal, domain.time_dim,
@@ -106,6 +107,8 @@ class PinnLoss:
             terms = [InteriorTerm(name, interior[name]) for name in names]
         if self.batch.boundary:
             terms.append(BoundaryTerm(weights.boundary, self.batch.boundary))
+        if self.problem.gauges():
+            terms.append(GaugeTerm(weights.boundary, self.problem.gauges(), self.problem.fields, self.batch.interior))
         if self.measured is not None:
             terms.append(DataTerm(weights.data, self.measured))
         return terms
@@ -123,8 +126,11 @@ class PinnLoss:
             self.batch.x = points.to(device=x.device, dtype=x.dtype).detach().requires_grad_(True)
 
     def _interior(self, x: Tensor, u) -> dict[str, Tensor]:
-        """Pointwise interior residuals by term: the PDE's, or the constraint formulation's."""
+        """Pointwise interior residuals by term: the PDE's (a system's by equation), or the
+        constraint formulation's."""
         r = self.problem.residual(x, u)
+        if isinstance(r, dict):
+            return r
         if self.formulation is None:
             return {"residual": r}
         obstacle, = self.problem.constraints()
@@ -137,7 +143,8 @@ class PinnLoss:
         pool = self.problem.domain.sample_interior(candidates, "uniform", seed, x.dtype, x.device)
         pool.requires_grad_(True)
         with torch.enable_grad():
-            residuals = self._interior(pool, Field(pool, trainables.network(pool)))  # graph kept: u_xx needs u_x's
+            # the graph is kept: u_xx needs u_x's
+            residuals = self._interior(pool, self.problem.field_of(pool, trainables.network(pool)))
         magnitude = sum(r.detach().abs() for r in residuals.values()).reshape(-1)
         weights = magnitude / magnitude.mean().clamp_min(torch.finfo(x.dtype).tiny) + 1
         generator = torch.Generator(device=x.device).manual_seed(seed)
@@ -153,13 +160,15 @@ class PinnLoss:
         of the equation (a conductivity of 1e-3 left a residual too small to count: 1.9 % off).
         Both means are a sum over a count, as the terms reduce."""
         x = self.batch.x[self.batch.interior]
+        outputs = torch.zeros(x.shape[0], len(self.problem.fields), dtype=x.dtype, device=x.device)
         with torch.enable_grad():
-            zero = self.problem.residual(x, Field(x, x.sum(dim=1, keepdim=True) * 0)).detach()
-        source = float(zero.square().sum() / zero.numel())
+            zero = self.problem.residual(x, self.problem.field_of(x, outputs + x.sum(dim=1, keepdim=True) * 0))
+        zero = torch.cat(list(zero.values())) if isinstance(zero, dict) else zero
+        source = float(zero.detach().square().sum() / zero.numel())
         measured = self.measured[1]
         data = float(measured.square().sum() / measured.numel())
         for term in self.terms:
-            if term.name in ("residual", "complementarity") and source > 0:
+            if term.name in ("residual", "complementarity", *self.problem.equations) and source > 0:
                 term.weight = term.weight * INVERSE_PHYSICS_WEIGHT / source
             elif term.name in ("data", "boundary") and data > 0:
                 term.weight /= data
@@ -222,7 +231,10 @@ class PinnLoss:
         With an exact-boundary transform u = g + d·N, g and d are differentiated once per batch
         and combined by the Leibniz rule (:class:`TransformedField`): in 2D that halves the step
         time against differentiating through g and d each step."""
-        if self._body_jet is not None:
+        if self.problem.is_system:
+            streams = self._body_jet(x) if self._body_jet is not None else {(): network.body_output(x)}
+            body = Fields(self.problem.fields, x, streams[()], known=streams)
+        elif self._body_jet is not None:
             streams = self._body_jet(x)
             body = Field(x, streams[()], known=streams)
         else:
@@ -243,7 +255,8 @@ class PinnLoss:
             values, _ = self._values(trainables)
             rows = self.batch.interior
             pieces = [(name, rows, r) for name, r in values.interior.items()]
-            pieces += [(str(bc), rows, bc.residual(x[rows], values.u.restrict(rows))) for bc, rows in self.batch.boundary]
+            pieces += [(str(bc), rows, bc.residual(x[rows], pick(values.u.restrict(rows), bc.field)))
+                       for bc, rows in self.batch.boundary]
         for name, rows, r in pieces:
             bad = ~torch.isfinite(r.detach().square()).reshape(-1)
             if bad.any():

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import torch
 
+from pinn.core.field import pick
+
 Tensor = torch.Tensor
 CAUSAL_SLABS = 32
 
@@ -108,7 +110,28 @@ class BoundaryTerm(LossTerm):
 
     def pointwise(self, values):
         x, u = values.x, values.u
-        return torch.cat([bc.residual(x[rows], u.restrict(rows)) for bc, rows in self.conditions])
+        return torch.cat([bc.residual(x[rows], pick(u.restrict(rows), bc.field)) for bc, rows in self.conditions])
+
+
+class GaugeTerm(LossTerm):
+    """A system's gauges (:class:`pinn.problems.system.Gauge`), one row each: the mean of the field
+    over the interior ``rows`` of the batch less the given mean, or the field at the gauge's point
+    less its value. ``fields``: the network's outputs in order."""
+
+    def __init__(self, weight: float, gauges: list, fields: tuple, rows: slice):
+        super().__init__("gauge", weight)
+        self.gauges, self.fields, self.rows = gauges, fields, rows
+
+    def pointwise(self, values):
+        rows = []
+        for gauge in self.gauges:
+            if gauge.point is None:
+                rows.append(values.u[gauge.field].value[self.rows].mean().reshape(1, 1) - gauge.value)
+            else:
+                point = torch.tensor([gauge.point], dtype=values.x.dtype, device=values.x.device)
+                j = self.fields.index(gauge.field)
+                rows.append(values.trainables.network(point)[:, j:j + 1] - gauge.value)
+        return torch.cat(rows)
 
 
 class DataTerm(LossTerm):

@@ -11,6 +11,7 @@ from pinn.problems.base import Problem
 from pinn.problems.bvp1d import Beam1D, Bratu1D, Helmholtz1D, Layer1D, Mixed1D, Poisson1D, Robin1D, VarCoef1D
 from pinn.problems.evolution import AllenCahn1D, Burgers1D, Heat1D, Wave1D
 from pinn.problems.obstacle import Parabola1D, Radial2D, Tent1D
+from pinn.problems.system import ExpressionSystem
 
 REGISTRY: dict[str, type[Problem]] = {
     cls.name: cls for cls in (Poisson1D, Mixed1D, Robin1D, VarCoef1D, Layer1D, Bratu1D, Helmholtz1D, Beam1D,
@@ -36,14 +37,21 @@ def build(type_name: str, params: Mapping | None = None) -> Problem:
     return REGISTRY[type_name](**resolve_params(type_name, params))
 
 
+def _expression(section, params: Mapping, learnt: tuple = ()) -> Problem:
+    """A ``type: expression`` problem: a system where it declares ``fields``, else one field."""
+    if getattr(section, "fields", None):
+        return ExpressionSystem(section, learnt, **params)
+    return expression.build(section, params, learnt)
+
+
 def build_from(section, params: Mapping | None = None) -> Problem:
     """The problem of a validated config section (:class:`pinn.app.config.ProblemConfig`), with
     ``params`` overlaid on its own (a stage's continuation parameters). Learnt parameters start at
     their initial values; :class:`pinn.method.coefficients.LiveParams` makes them live for training."""
     merged = {**initial_values(section.params), **(params or {})}
     if section.type == expression.EXPRESSION:
-        return expression.build(section, resolve_params(section.type, merged, initial_values(section.params)),
-                                tuple(learnt_specs(section.params)))
+        return _expression(section, resolve_params(section.type, merged, initial_values(section.params)),
+                           tuple(learnt_specs(section.params)))
     return build(section.type, merged)
 
 
@@ -62,7 +70,7 @@ def truth_from(section) -> Problem | None:
         guessed = tuple(name for name, spec in learnt.items() if spec.exact is None)
         values = {**initial_values(section.params),
                   **{name: spec.exact for name, spec in learnt.items() if spec.exact is not None}}
-        truth = expression.build(section, resolve_params(section.type, values, values))
+        truth = _expression(section, resolve_params(section.type, values, values))
         truth.guessed = guessed
         return truth
     return None if values is None else build(section.type, values)

@@ -12,6 +12,11 @@ the box. The solver never looks inside a problem beyond this contract:
 * ``constraints()`` — inequality constraints such as u >= ψ (empty for plain BVPs);
 * ``exact(x)`` — the exact solution when one is known (a torch function, so its derivatives are
   available by autograd), else ``None``; then ``reference()`` may supply a classical solution;
+* a system of PDEs names its unknowns in ``fields`` (the network's outputs, in order) and its
+  residuals in ``equations``: ``residual(x, fields)`` then reads a
+  :class:`pinn.core.field.Fields` and returns ``{equation: R}``, each condition names its
+  ``field``, ``exact(x)`` is (N, k) in the fields' order, and ``gauges()`` fixes a field that the
+  equations and conditions determine only up to a constant.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from typing import ClassVar, Mapping, Sequence
 import torch
 
 from pinn.core.domains import Domain
-from pinn.core.field import Field, FieldView
+from pinn.core.field import Field, Fields, FieldView, pick
 from pinn.core.network import HardDirichlet
 from pinn.core.params import Param
 from pinn.problems.conditions import BoundaryCondition, Dirichlet, Neumann, ValueFn, constant
@@ -64,6 +69,20 @@ class Problem(ABC):
     # A known B(x, t) with the initial data's kinks, under which the network learns u − B
     # (pinn.problems.evolution_transform: the European put under an American one); None: none.
     base_solution: ValueFn | None = None
+    fields: tuple[str, ...] = ("u",)  # a system's unknowns, in the network's output order
+    equations: tuple[str, ...] = ()  # a system's residuals by name (one field: a single residual)
+
+    @property
+    def is_system(self) -> bool:
+        return self.fields != ("u",)
+
+    def field_of(self, x: Tensor, output: Tensor):
+        """The network's output on points x as the residual reads it: a Field, or a system's Fields."""
+        return Fields(self.fields, x, output) if self.is_system else Field(x, output)
+
+    def gauges(self) -> list:
+        """A system's gauges (:class:`pinn.problems.system.Gauge`): fields fixed by a mean or a point."""
+        return []
 
     def __init__(self, **params):
         self.params = params
@@ -109,24 +128,30 @@ class Problem(ABC):
         axes = [torch.linspace(lo, hi, per_axis, dtype=torch.float64)[1:-1] for lo, hi in box.bounds]
         x = torch.stack([m.reshape(-1) for m in torch.meshgrid(*axes, indexing="ij")], dim=1).requires_grad_(True)
         with torch.enable_grad():
-            u = Field(x, self.exact(x))
+            u = self.field_of(x, self.exact(x))
             r = self.residual(x, u)
             for obstacle in self.constraints():
                 r = torch.minimum(r, obstacle.gap(x, u.value))
-            zero = self.residual(x, Field(x, x.sum(dim=1, keepdim=True) * 0))
-        scale = 1 + float(u.value.detach().abs().max()) + float(zero.detach().abs().max())
+            zero = self.residual(x, self.field_of(x, torch.zeros_like(u.value) + x.sum(dim=1, keepdim=True) * 0))
+        equations = r if isinstance(r, dict) else {"the equation": r}
+        zero = zero if isinstance(zero, dict) else {"the equation": zero}
+        scale = 1 + float(u.value.detach().abs().max()) + max(float(z.detach().abs().max()) for z in zero.values())
         found = []
         worst = lambda values, points: (float(values.abs().max()), points[int(values.abs().argmax())])
-        value, point = worst(r.detach().reshape(-1), x.detach())
-        if not value <= 1e-6 * scale and not self.guessed:  # the equation at a guessed value proves nothing
-            found.append(f"problem.exact does not satisfy the equation: its residual reaches {value:.3g} at "
-                         f"{box.describe(point)} (largest of {x.shape[0]} probe points; the problem's scale is {scale:.3g})")
+        for name, residual in equations.items():
+            value, point = worst(residual.detach().reshape(-1), x.detach())
+            if not value <= 1e-6 * scale and not self.guessed:  # the equation at a guessed value proves nothing
+                which = name if name == "the equation" else f"the equation {name}"
+                found.append(f"problem.exact does not satisfy {which}: its residual reaches {value:.3g} at "
+                             f"{box.describe(point)} (largest of {x.shape[0]} probe points; the problem's scale is "
+                             f"{scale:.3g})")
         for bc in self.conditions:
             if getattr(bc, "exact_by_network", False):
                 continue
             points = box.sample_side(bc.side, per_axis, "grid", 0, torch.float64, "cpu").requires_grad_(True)
             with torch.enable_grad():
-                mismatch = bc.residual(points, Field(points, self.exact(points))).detach().reshape(-1)
+                exact = self.field_of(points, self.exact(points))
+                mismatch = bc.residual(points, pick(exact, bc.field)).detach().reshape(-1)
             value, point = worst(mismatch, points.detach())
             if not value <= 1e-6 * scale:
                 found.append(f"problem.exact and {describe_condition(bc, box)} disagree by {value:.3g} at "
@@ -167,6 +192,8 @@ class Problem(ABC):
         otherwise), and c normalising the factor's maximum to 1. Where an end also has u' = 0 and
         g is constant (a clamped end), p_e = 2: then u' = 0 holds exactly too.
         """
+        if self.is_system:  # per-field exact data: not yet; a system's conditions are loss terms
+            return None
         if self.domain.time_dim is not None:
             return space_time_transform(self)
         if self.domain.dim == 2:

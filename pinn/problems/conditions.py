@@ -24,18 +24,28 @@ def constant(value: float) -> ValueFn:
 
 
 class BoundaryCondition(ABC):
-    """A condition B[u] = g on one face; ``residual`` returns B[u] - g at points of that face."""
+    """A condition B[u] = g on one face; ``residual`` returns B[u] - g at points of that face.
+
+    ``field``: in a system, the name of the field the condition is on (the loss hands ``residual``
+    that field alone); None for a one-field problem."""
 
     order: int = 0
+    field: str | None = None
 
     def __init__(self, side: Side, value: ValueFn):
         self.side, self.value = side, value
+
+    def on(self, field: str) -> "BoundaryCondition":
+        """The condition, on the system's field ``field``."""
+        self.field = field
+        return self
 
     @abstractmethod
     def residual(self, x: Tensor, u: FieldView) -> Tensor: ...
 
     def __str__(self) -> str:
-        return f"{type(self).__name__.lower()} at {self.side}"
+        on = f" on {self.field}" if self.field else ""
+        return f"{type(self).__name__.lower()}{on} at {self.side}"
 
 
 class Dirichlet(BoundaryCondition):

@@ -60,8 +60,8 @@ def _from_expression(path: tuple, error: expr.ExpressionError) -> DefinitionErro
     return DefinitionError(path, f"{error}", error.caret())
 
 
-def check_param_names(params) -> None:
-    """Parameter names must be identifiers that do not shadow a symbol of the language."""
+def check_param_names(params, fields=("u",)) -> None:
+    """Parameter names must be identifiers that do not shadow a symbol of the language or a field."""
     for name in params:
         if not isinstance(name, str) or not name.isidentifier() or not name.isascii() or name.startswith("__"):
             raise DefinitionError(("params", str(name)), f"got the name {name!r}; expected an ASCII identifier "
@@ -69,6 +69,9 @@ def check_param_names(params) -> None:
         if name in RESERVED or name.startswith("u_"):
             raise DefinitionError(("params", name), f"the name {name!r} is taken by the expression language "
                                                     f"(coordinates, u and its derivatives, functions, pi, e)")
+        if name in fields or name.split("_")[0] in fields:
+            raise DefinitionError(("params", name), f"the name {name!r} is a field's (or its derivative's); "
+                                                    f"give the parameter another name")
 
 
 def parameters_spec(params) -> dict:
@@ -227,10 +230,10 @@ class ExpressionProblem(Problem):
         raise DefinitionError(path + ("at",), f"got {at!r}, which is not on the boundary; expected a side of "
                                               f"the domain: {listed}")
 
-    def _conditions_of(self, path: tuple, spec, symbols) -> list:
+    def _conditions_of(self, path: tuple, spec, symbols, value_path: tuple = ("value",)) -> list:
         if spec.type == "periodic":
             return [self._periodic(path, spec.at)]
-        value = self._compile(path + ("value",), spec.value, symbols)
+        value = self._compile(path + value_path, spec.value, symbols)
         data = lambda x, value=value: value.at(x)
         made = []
         for side in self._sides(path, spec.at):

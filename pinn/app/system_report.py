@@ -1,0 +1,130 @@
+"""A system of PDEs scored and drawn field by field.
+
+Metrics (``metrics.json``): for each field f, ``fields.f.rel_l2`` = ‖f − f*‖₂ / ‖f*‖₂ and
+``fields.f.max_abs_error`` on the test grid; for each declared vector V = (f₁, …, f_m),
+``vectors.V.rel_l2`` = ‖V − V*‖ / ‖V*‖ (Euclidean over points and components);
+``residual_rms_by_equation``; and, so that a bar or a summary reads one number, ``rel_l2`` and
+``max_abs_error`` are the worst field's (named in ``worst_field``). A field whose exact
+values are all zero is scored by its root-mean-square error instead (``rms_error``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from pinn.app.report import Evaluation, figure_title, plt, test_points, _for_log_axis, _numpy
+
+
+def _score(approx: np.ndarray, exact: np.ndarray) -> dict:
+    error = approx - exact
+    norm = np.linalg.norm(exact)
+    score = {"rel_l2": float(np.linalg.norm(error) / norm)} if norm > 0 else \
+        {"rms_error": float(np.sqrt(np.mean(error ** 2)))}
+    return {**score, "max_abs_error": float(np.abs(error).max())}
+
+
+def evaluate(problem, model, device, dtype, kind: str, rows) -> Evaluation:
+    """Every field, every equation's residual and the scores above on the test grid."""
+    x = test_points(problem).to(device=device, dtype=dtype).requires_grad_(True)
+    with torch.enable_grad():
+        fields = problem.field_of(x, model(x))
+        residuals = {name: _numpy(r) for name, r in problem.residual(x, fields).items()}
+    predictions = {f: _numpy(fields[f].value) for f in problem.fields}
+    metrics = {"residual_rms": float(np.sqrt(np.mean(np.concatenate(list(residuals.values())) ** 2))),
+               "residual_rms_by_equation": {name: float(np.sqrt(np.mean(r ** 2))) for name, r in residuals.items()}}
+    references = {}
+    if rows is not None:
+        references = {f: rows[0][:, j] for j, f in enumerate(problem.fields)}
+        scores = {f: _score(predictions[f], references[f]) for f in problem.fields}
+        vectors = {name: _score(np.stack([predictions[f] for f in parts]), np.stack([references[f] for f in parts]))
+                   for name, parts in (problem.definition.vectors or {}).items()}
+        relative = {f: s for f, s in scores.items() if "rel_l2" in s}
+        worst = max(relative, key=lambda f: relative[f]["rel_l2"]) if relative else None
+        if worst is not None:
+            metrics = {"rel_l2": relative[worst]["rel_l2"], "max_abs_error": relative[worst]["max_abs_error"],
+                       "worst_field": worst, **metrics}
+        metrics.update({"fields": scores, **({"vectors": vectors} if vectors else {})})
+    metrics["reference"] = kind
+    first = problem.fields[0]
+    magnitude = np.sqrt(sum(r ** 2 for r in residuals.values()))
+    return Evaluation(x.detach().double().cpu().numpy(), predictions[first], references.get(first), magnitude,
+                      metrics, fields=predictions, references=references, residuals=residuals)
+
+
+def figures(problem, ev: Evaluation, activation: str) -> dict:
+    """``solution.png``: a row per field — the PINN, the reference, log10 of the error (or of
+    the residual magnitude without a reference); ``streamlines.png`` for each declared 2D vector
+    of a steady 2D problem: its streamlines over its magnitude, beside the reference's. In 1D,
+    each field against its reference and the error on a log scale."""
+    if problem.domain.dim == 1:
+        return {"solution.png": _curves(problem, ev, figure_title(problem, activation, ev.metrics))}
+    names = ("x", "t") if problem.domain.time_dim is not None else problem.domain.names
+    xs, ys = np.unique(ev.x[:, 0]), np.unique(ev.x[:, 1])
+    grid = lambda v: v.reshape(len(xs), len(ys)).T
+    extent, title = (xs[0], xs[-1], ys[0], ys[-1]), figure_title(problem, activation, ev.metrics)
+    columns = 3 if ev.references else 2
+    fig, axes = plt.subplots(len(ev.fields), columns, figsize=(4.4 * columns, 3.6 * len(ev.fields)), squeeze=False)
+    for row, (f, values) in zip(axes, ev.fields.items()):
+        reference = ev.references.get(f)
+        panels = [(f"PINN {f}", values)] + ([(f"exact {f}", reference)] if reference is not None else [])
+        low, high = min(p.min() for _, p in panels), max(p.max() for _, p in panels)
+        for ax, (name, v) in zip(row, panels):
+            image = ax.imshow(grid(v), origin="lower", extent=extent, aspect="auto", cmap="viridis", vmin=low, vmax=high)
+            ax.set_title(name)
+            fig.colorbar(image, ax=ax, shrink=0.85)
+        error = np.abs(values - reference) if reference is not None else ev.residual
+        score = ev.metrics.get("fields", {}).get(f, {}).get("rel_l2")
+        image = row[-1].imshow(np.log10(_for_log_axis(grid(error))), origin="lower", extent=extent, aspect="auto",
+                               cmap="magma")
+        row[-1].set_title((f"log10 |{f} − exact|" + (f" (rel L2 {score:.2e})" if score is not None else ""))
+                          if reference is not None else "log10 |residuals|")
+        fig.colorbar(image, ax=row[-1], shrink=0.85)
+        for ax in row:
+            ax.set_xlabel(names[0])
+            ax.set_ylabel(names[1])
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))  # room for the title above the rows
+    drawn = {"solution.png": fig}
+    vectors = {name: parts for name, parts in (problem.definition.vectors or {}).items() if len(parts) == 2}
+    if problem.domain.time_dim is None and problem.domain.dim == 2 and vectors:
+        drawn["streamlines.png"] = _streamlines(ev, vectors, grid, xs, ys, names, title)
+    return drawn
+
+
+def _curves(problem, ev: Evaluation, title: str):
+    x = ev.x[:, 0]
+    fig, axes = plt.subplots(2, 1, figsize=(7.5, 6.5), sharex=True)
+    for f, values in ev.fields.items():
+        line, = axes[0].plot(x, values, lw=1.2, label=f"PINN {f}")
+        if f in ev.references:
+            axes[0].plot(x, ev.references[f], color=line.get_color(), lw=2.5, alpha=0.35, label=f"exact {f}")
+            axes[1].semilogy(x, _for_log_axis(values - ev.references[f]), color=line.get_color(), label=f)
+    if not ev.references:
+        axes[1].semilogy(x, _for_log_axis(ev.residual), color="tab:red", label="|residuals|")
+    axes[1].set_ylabel("|error|" if ev.references else "|residuals|")
+    axes[1].set_xlabel(problem.domain.names[0])
+    for ax in axes:
+        ax.legend(loc="best", fontsize=8)
+        ax.grid(alpha=0.3)
+    axes[0].set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _streamlines(ev: Evaluation, vectors: dict, grid, xs, ys, names, title: str):
+    sources = [("PINN", ev.fields)] + ([("exact", ev.references)] if ev.references else [])
+    fig, axes = plt.subplots(len(vectors), len(sources), figsize=(5.2 * len(sources), 4.4 * len(vectors)),
+                             squeeze=False)
+    for row, (name, (a, b)) in zip(axes, vectors.items()):
+        for ax, (label, values) in zip(row, sources):
+            u, v = grid(values[a]), grid(values[b])
+            speed = np.hypot(u, v)
+            image = ax.imshow(speed, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), cmap="viridis")
+            ax.streamplot(xs, ys, u, v, color="white", density=1.2, linewidth=0.6, arrowsize=0.7)
+            ax.set_title(f"{label} {name}: |({a}, {b})| and streamlines")
+            ax.set_xlabel(names[0])
+            ax.set_ylabel(names[1])
+            fig.colorbar(image, ax=ax, shrink=0.85)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
