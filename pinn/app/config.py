@@ -111,6 +111,8 @@ class NetworkConfig:
                                "{expression: \"x*sigmoid(x)\"}")
     hard_bc: Any = option("auto", choice("auto", True, False),
                           "satisfy Dirichlet data exactly by an output transform (auto: where possible)")
+    separate: bool | None = option(None, lambda c, p, v: choice(True, False)(c, p, v) or None,
+                                   "a system: one network per field (default: one network, an output per field)")
     fourier_modes: int | None = option(None, integer(1, 64),
                                        "periodic coordinates: K Fourier features cos, sin(2 pi k x/P), "
                                        "k = 1..K, in place of the coordinate (default 8)")

@@ -89,8 +89,12 @@ def input_width(network, problem) -> int:
 
 
 def parameter_count(network, problem) -> int:
-    """Weights and biases of the network for ``problem``: its input map, layers and one output per field."""
-    return network_parameters(input_width(network, problem), network.layers, len(problem.fields))
+    """Weights and biases of the network for ``problem``: its input map, layers and one output per
+    field (``separate``: one network of one output per field)."""
+    width, fields = input_width(network, problem), len(problem.fields)
+    if network.separate:
+        return fields * network_parameters(width, network.layers, 1)
+    return network_parameters(width, network.layers, fields)
 
 
 def kind(problem) -> str:

@@ -39,7 +39,7 @@ from pinn.app.config import RunConfig
 from pinn.app.resolve import build_problem, build_truth, resolve
 from pinn.core import activations, expr, sampling, smoothness
 from pinn.core.errors import ConfigError
-from pinn.core.network import MLP
+from pinn.core.network import MLP, SeparateMLPs
 from pinn.core.params import learnt_specs
 from pinn.method import constraints, penalties, threads
 from pinn.method.coefficients import Coefficients, LiveParams
@@ -76,7 +76,7 @@ class Plan:
     settings: list             # a StageSetting per stage: its problem (continuation) and μ
 
     @property
-    def model(self) -> MLP:
+    def model(self) -> MLP | SeparateMLPs:
         """The network."""
         return self.trainables.network
 
@@ -266,6 +266,9 @@ def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
     """The network and the boundary conditions left to the loss (those not enforced exactly)."""
     conditions = problem.conditions
     hard = None if cfg.network.hard_bc is False else problem.hard_dirichlet()
+    if cfg.network.separate and not problem.is_system:
+        raise ConfigError("network.separate: got true, but the problem has one field; it is for a system "
+                          "(problem.fields), one network per field; remove it")
     if cfg.network.hard_bc is True and hard is None:
         dirichlet = [str(bc.side) for bc in conditions if type(bc).__name__ == "Dirichlet"]
         need = ("u(x, t0) given, Dirichlet ends that agree with it at t0, and one space dimension"
@@ -278,10 +281,16 @@ def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
     periodic = problem.periodic_axes()
     covered = [*covered, *(bc for bc in conditions if getattr(bc, "exact_by_network", False))]
     torch.manual_seed(cfg.training.seed)
-    model = MLP(problem.domain.lower, problem.domain.upper, cfg.network.layers, make_activation,
-                transform, out_dim=len(problem.fields), dtype=dtype, device=device, periodic=periodic,
-                modes=defaults.fourier_modes(cfg.network, problem)).to(device=device, dtype=dtype)
-    return model, [bc for bc in conditions if bc not in covered]
+
+    def mlp(outputs: int, positive: list) -> MLP:
+        return MLP(problem.domain.lower, problem.domain.upper, cfg.network.layers, make_activation, transform,
+                   out_dim=outputs, dtype=dtype, device=device, periodic=periodic, positive=positive,
+                   modes=defaults.fourier_modes(cfg.network, problem))
+    if cfg.network.separate:  # drawn one after the other from the seed
+        model = SeparateMLPs([mlp(1, [0] if f in problem.positive else []) for f in problem.fields])
+    else:
+        model = mlp(len(problem.fields), [problem.fields.index(f) for f in problem.positive])
+    return model.to(device=device, dtype=dtype), [bc for bc in conditions if bc not in covered]
 
 
 def penalty_label(cfg: RunConfig) -> str:

@@ -176,7 +176,7 @@ def initial_list(ctx, path, value):
 
 
 EXPRESSION_KEYS = ("domain", "equation", "boundary", "initial", "exact", "obstacle", "base", "fields", "equations",
-                   "gauge", "vectors")
+                   "gauge", "vectors", "positive")
 
 
 @dataclass(frozen=True)
@@ -204,6 +204,8 @@ class ProblemConfig:
                                                           '{mass: "u_x + v_y", ...}')
     gauge: dict | None = option(None, gauge_map, "a system: a field known up to a constant, fixed by its "
                                                  "mean or a point value, e.g. {p: {mean: 0}}")
+    positive: tuple | None = option(None, lambda c, p, v: field_names(c, p, v), "a system: fields that are "
+                                   "never negative (concentrations), written softplus(N), e.g. [a, b]")
     vectors: dict | None = option(None, vector_map, "a system: fields scored and exported as one vector, "
                                                     "e.g. {velocity: [u, v]}")
 
@@ -299,7 +301,7 @@ def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
     if cfg.fields is not None:
         _system_keys(ctx, path, cfg)
     else:
-        for key in ("equations", "gauge", "vectors"):
+        for key in ("equations", "gauge", "vectors", "positive"):
             if getattr(cfg, key) is not None:
                 ctx.fail(path + (key,), "is for a system (declare its unknowns with fields: [u, v, ...]); one "
                                         "field is written with equation")
@@ -356,6 +358,8 @@ def _system_keys(ctx, path, cfg: ProblemConfig):
         named(spec.field, path + ("initial", i, "field"))
     for f in cfg.gauge or {}:
         named(f, path + ("gauge", f))
+    for i, f in enumerate(cfg.positive or ()):
+        named(f, path + ("positive", i))
     for name, parts in (cfg.vectors or {}).items():
         if name in fields:
             ctx.fail(path + ("vectors", name), f"the name {name!r} is a field's; a vector needs its own")

@@ -24,6 +24,9 @@ import torch
 from torch import nn
 
 from pinn.core import taylor
+from pinn.core.activations import Softplus
+
+SOFTPLUS = Softplus(beta=1.0)  # the map of a positive output; a module attribute, not a submodule of the network
 
 Tensor = torch.Tensor
 
@@ -104,12 +107,14 @@ class MLP(nn.Module):
 
     ``activation`` builds one activation module per hidden layer (learnable ones stay per layer);
     ``periodic`` maps an axis to its (lower, upper) sides, ``modes`` is K of its Fourier features.
+    ``positive``: output columns written as softplus(N) (concentrations, densities: never
+    negative), part of the body, so that both derivative paths see it.
     """
 
     def __init__(self, lower: Sequence[float], upper: Sequence[float], widths: Sequence[int],
                  activation: Callable[[], nn.Module], transform: HardDirichlet | None = None,
                  out_dim: int = 1, dtype: torch.dtype = torch.float64, device=None,
-                 periodic: Mapping[int, tuple] | None = None, modes: int = 0):
+                 periodic: Mapping[int, tuple] | None = None, modes: int = 0, positive: Sequence[int] = ()):
         super().__init__()
         # Weights are drawn in ``dtype`` itself, never in the global default dtype and then cast:
         # the same seed must give the same network whatever torch.get_default_dtype() is.
@@ -125,10 +130,15 @@ class MLP(nn.Module):
                 layers.append(activation())
         self.body = nn.Sequential(*layers)
         self.transform = transform
+        self.positive = tuple(positive)
+        if self.positive:  # a mask over the output columns; not saved: the config says which
+            self.register_buffer("_positive", torch.tensor([[j in self.positive for j in range(out_dim)]],
+                                                           device=device), persistent=False)
 
     def body_output(self, x: Tensor) -> Tensor:
-        """N(x): the network before the output transform."""
-        return self.body(self.inputs(x))
+        """N(x): the network before the output transform (softplus on the ``positive`` columns)."""
+        n = self.body(self.inputs(x))
+        return torch.where(self._positive, SOFTPLUS(n), n) if self.positive else n
 
     @property
     def has_jet(self) -> bool:
@@ -137,8 +147,38 @@ class MLP(nn.Module):
 
     def body_jet(self, x: Tensor, plan: taylor.Streams) -> dict:
         """N(x) and the partial derivatives ``plan`` asks for, by Taylor mode (:mod:`pinn.core.taylor`)."""
-        return taylor.jet(self.body, self.inputs.streams(x, plan.keys), plan)
+        streams = taylor.jet(self.body, self.inputs.streams(x, plan.keys), plan)
+        if not self.positive:
+            return streams
+        mapped = taylor.compose(SOFTPLUS.jet(streams[()], plan.top), streams, plan)
+        return {k: torch.where(self._positive, mapped[k], v) for k, v in streams.items()}
 
     def forward(self, x: Tensor) -> Tensor:
         n = self.body_output(x)
         return n if self.transform is None else self.transform(x, n)
+
+
+class SeparateMLPs(nn.Module):
+    """One :class:`MLP` per output (``network.separate``: a system's fields share no weights),
+    their outputs side by side; the same interface as one MLP with ``len(nets)`` outputs. No
+    output transform (a system's conditions are loss terms)."""
+
+    transform = None
+
+    def __init__(self, nets: Sequence[MLP]):
+        super().__init__()
+        self.nets = nn.ModuleList(nets)
+
+    def body_output(self, x: Tensor) -> Tensor:
+        return torch.cat([net.body_output(x) for net in self.nets], dim=1)
+
+    @property
+    def has_jet(self) -> bool:
+        return all(net.has_jet for net in self.nets)
+
+    def body_jet(self, x: Tensor, plan: taylor.Streams) -> dict:
+        jets = [net.body_jet(x, plan) for net in self.nets]
+        return {key: torch.cat([jet[key] for jet in jets], dim=1) for key in jets[0]}
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.body_output(x)

@@ -108,6 +108,12 @@ def jet(body: nn.Sequential, inputs: dict[Key, Tensor | None], plan: Streams) ->
     raise AssertionError("unreachable: a supported body ends with a Linear layer")
 
 
+def compose(sigma: list[Tensor], pre: dict[Key, Tensor], plan: Streams) -> dict[Key, Tensor]:
+    """The streams of σ(y) from those of y (``pre``) and σ's derivatives ``sigma`` at y: Faà di
+    Bruno, as between two layers (an output map such as softplus after the last layer)."""
+    return {k: _compose(plan.terms[k], sigma, pre) for k in plan.keys}
+
+
 def _compose(terms, sigma: list[Tensor], pre: dict[Key, Tensor | None]) -> Tensor | None:
     total = None
     for count, j, factors in terms:

@@ -71,6 +71,7 @@ class Problem(ABC):
     base_solution: ValueFn | None = None
     fields: tuple[str, ...] = ("u",)  # a system's unknowns, in the network's output order
     equations: tuple[str, ...] = ()  # a system's residuals by name (one field: a single residual)
+    positive: tuple[str, ...] = ()  # a system's fields that are never negative: the network writes softplus(N)
 
     @property
     def is_system(self) -> bool:

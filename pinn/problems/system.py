@@ -37,7 +37,7 @@ import torch
 
 from pinn.core import expr, sampling
 from pinn.problems.base import Problem
-from pinn.problems.conditions import Periodic, Robin
+from pinn.problems.conditions import Dirichlet, Periodic, Robin
 from pinn.problems.expression import DefinitionError, ExpressionProblem, domain_of
 
 Tensor = torch.Tensor
@@ -92,7 +92,8 @@ class ExpressionSystem(ExpressionProblem):
         self._sourced += self._initial_conditions(params)
         self._conditions = [bc for _, bc in self._sourced]
         self._gauges = [self._gauge(f, spec) for f, spec in (definition.gauge or {}).items()]
-        self.notes = self._check_fields()
+        self.positive = tuple(definition.positive or ())
+        self.notes = self._check_fields() + self._positive_against_data()
         self._check_finite()
 
     def _initial_conditions(self, params) -> list:
@@ -177,6 +178,20 @@ class ExpressionSystem(ExpressionProblem):
                                  f"order {order} in {names[axis]} asks for {wanted}")
         return notes
 
+    def _positive_against_data(self) -> list[str]:
+        """A positive field given the value 0 (or less) by a condition: softplus(N) reaches 0 only
+        as N → −∞, so the condition can hold only approximately (a note, before training)."""
+        notes = []
+        for bc in self._conditions:
+            if bc.field in self.positive and isinstance(bc, Dirichlet):
+                points = self._domain.sample_side(bc.side, 33, "grid", 0, torch.float64, "cpu")
+                lowest = float(bc.value(points).min())
+                if lowest <= 0:
+                    notes.append(f"problem.positive: {bc} gives {bc.field} the value {lowest:.3g}, which a positive "
+                                 f"field (softplus) reaches only in the limit; expect that condition to hold only "
+                                 f"approximately, or drop {bc.field} from positive")
+        return notes
+
     def _check_finite(self):
         box = self._domain
         grid = sampling.test_grid(box.lower, box.upper, 257 if box.dim == 1 else 33)
@@ -199,6 +214,12 @@ class ExpressionSystem(ExpressionProblem):
             return found
         axes = [torch.linspace(lo, hi, per_axis, dtype=torch.float64) for lo, hi in self._domain.bounds]
         grid = torch.stack([m.reshape(-1) for m in torch.meshgrid(*axes, indexing="ij")], dim=1)
+        for f in self.positive:
+            values = self._exact[f].at(grid).reshape(-1)
+            if float(values.min()) < 0:
+                worst = int(values.argmin())
+                found.append(f"problem.positive: {f} is declared positive, but the exact {f} is {float(values[worst]):.3g} "
+                             f"at {self._domain.describe(grid[worst])}; a softplus output cannot reach it")
         for g in self._gauges:
             exact = self._exact[g.field]
             scale = 1 + float(exact.at(grid).abs().max())
