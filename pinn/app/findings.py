@@ -7,10 +7,12 @@ wins, and a problem whose classes are not registered reports nothing more.
 """
 from __future__ import annotations
 
+from pinn.app.cavity_report import cavity_report
 from pinn.app.option_report import option_report
 from pinn.problems.american import AmericanOption
+from pinn.problems.cavity import LidDrivenCavity
 
-FINDINGS = {AmericanOption: option_report}
+FINDINGS = {AmericanOption: option_report, LidDrivenCavity: cavity_report}
 
 
 def findings(problem, model, evaluation, title: str):

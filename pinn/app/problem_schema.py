@@ -184,10 +184,11 @@ class ProblemConfig:
     type: str = option(dataclasses.MISSING, text, "a registered problem (see `pinn list`) or expression")
     params: Mapping = option(dict, mapping, "the problem's parameters")
     reference: str = option("auto", choice("auto", "exact", "solve_bvp", "fd-active-set", "cole-hopf", "etdrk4",
-                                           "crank-nicolson", "none"),
+                                           "crank-nicolson", "fd-vorticity", "none"),
                             "what the PINN is scored against: auto is exact if known, else solve_bvp "
                             "(1D ODEs), fd-active-set (obstacle problems), or the problem's own "
-                            "(cole-hopf: burgers1d, etdrk4: allen_cahn1d, crank-nicolson: american_put)")
+                            "(cole-hopf: burgers1d, etdrk4: allen_cahn1d, crank-nicolson: american_put, "
+                            "fd-vorticity: lid_driven_cavity)")
     domain: Any = option(None, domain_box, "expression: {x: [lo, hi], t: [t0, t1]} or one [lo, hi] per "
                                            "coordinate")
     equation: str | None = option(None, expression_text, "expression: the residual R[u] of R[u] = 0")

@@ -21,7 +21,7 @@ import torch  # noqa: E402
 
 from pinn.core.errors import ConfigError, PinnError  # noqa: E402
 from pinn.core.field import Field  # noqa: E402
-from pinn.problems.references.bvp import reference_derivatives
+from pinn.problems.references.bvp import OWN, reference_derivatives
 
 
 @dataclass
@@ -84,15 +84,17 @@ def reference_on_grid(problem, kind: str) -> list[np.ndarray] | None:
     raises ConfigError then."""
     x = test_points(problem)
     try:
-        if problem.is_system:  # each field's exact solution, (N, k); systems have no classical reference yet
-            rows = [problem.exact(x).detach().numpy()] if kind == "exact" else None
+        if problem.is_system:  # each field's values, (N, k); NaN in a column the reference does not give
+            rows = ([problem.exact(x).detach().numpy()] if kind == "exact" else
+                    [problem.reference_values(x.numpy())] if kind in OWN else None)
         else:
             rows = reference_derivatives(problem, kind, x, derivative_count(problem))
     except PinnError as e:
         raise ConfigError(f"problem.reference: {e}; choose another reference, or none to train "
                           f"without one") from None
-    if rows is not None and not np.isfinite(rows[0]).all():
-        bad = ~np.isfinite(rows[0]).reshape(len(x), -1).all(axis=1)
+    given = rows[0].reshape(len(x), -1)[:, ~np.isnan(rows[0].reshape(len(x), -1)).all(axis=0)] if rows else None
+    if rows is not None and not np.isfinite(given).all():
+        bad = ~np.isfinite(given).all(axis=1)
         point = ", ".join(f"{v:.6g}" for v in x[int(np.argmax(bad))].tolist())
         source = "problem.exact" if kind == "exact" else "problem.reference"
         raise ConfigError(f"{source}: the {kind} solution is {rows[0][bad][0]} at ({point}), {int(bad.sum())} of "

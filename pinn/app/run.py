@@ -214,7 +214,7 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
         metrics["implausible"] = implausible
     for name in export.FILES:
         run_folder.result(run_dir, name)
-    _attempt("the exported results (npz, csv, vtu)", lambda: export.write_all(run_dir, evaluation, history, _vectors(problem)),
+    _attempt("the exported results (npz, csv, vtu)", lambda: export.write_all(run_dir, evaluation, history, dict(problem.vectors)),
              failures)
     figures = _figures(problem, evaluation, history, run_label(cfg), plan.loss.term_names, plan.loss.logged_names,
                        failures)
@@ -228,11 +228,6 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
     files.write_json(run_folder.result(run_dir, METRICS), metrics)
     return Result(run_dir, metrics, model, problem, history, cfg, plan.warnings, evaluation, findings.lines,
                   plan.trainables)
-
-
-def _vectors(problem) -> dict:
-    """A system's declared vectors, {name: (field, ...)}; none for one field."""
-    return (getattr(problem.definition, "vectors", None) or {}) if problem.is_system else {}
 
 
 def _status(plan: Plan, metrics: dict, implausible: list) -> str:

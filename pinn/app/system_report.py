@@ -34,10 +34,10 @@ def evaluate(problem, model, device, dtype, kind: str, rows) -> Evaluation:
                "residual_rms_by_equation": {name: float(np.sqrt(np.mean(r ** 2))) for name, r in residuals.items()}}
     references = {}
     if rows is not None:
-        references = {f: rows[0][:, j] for j, f in enumerate(problem.fields)}
-        scores = {f: _score(predictions[f], references[f]) for f in problem.fields}
+        references = {f: rows[0][:, j] for j, f in enumerate(problem.fields) if not np.isnan(rows[0][:, j]).all()}
+        scores = {f: _score(predictions[f], references[f]) for f in references}
         vectors = {name: _score(np.stack([predictions[f] for f in parts]), np.stack([references[f] for f in parts]))
-                   for name, parts in (problem.definition.vectors or {}).items()}
+                   for name, parts in problem.vectors.items() if all(f in references for f in parts)}
         relative = {f: s for f, s in scores.items() if "rel_l2" in s}
         worst = max(relative, key=lambda f: relative[f]["rel_l2"]) if relative else None
         if worst is not None:
@@ -66,7 +66,8 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
     fig, axes = plt.subplots(len(ev.fields), columns, figsize=(4.4 * columns, 3.6 * len(ev.fields)), squeeze=False)
     for row, (f, values) in zip(axes, ev.fields.items()):
         reference = ev.references.get(f)
-        panels = [(f"PINN {f}", values)] + ([(f"exact {f}", reference)] if reference is not None else [])
+        label = ev.metrics["reference"].replace("_", " ")
+        panels = [(f"PINN {f}", values)] + ([(f"{label} {f}", reference)] if reference is not None else [])
         low, high = min(p.min() for _, p in panels), max(p.max() for _, p in panels)
         for ax, (name, v) in zip(row, panels):
             image = ax.imshow(grid(v), origin="lower", extent=extent, aspect="auto", cmap="viridis", vmin=low, vmax=high)
@@ -76,16 +77,18 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
         score = ev.metrics.get("fields", {}).get(f, {}).get("rel_l2")
         image = row[-1].imshow(np.log10(_for_log_axis(grid(error))), origin="lower", extent=extent, aspect="auto",
                                cmap="magma")
-        row[-1].set_title((f"log10 |{f} − exact|" + (f" (rel L2 {score:.2e})" if score is not None else ""))
+        row[-1].set_title((f"log10 |{f} − {label}|" + (f" (rel L2 {score:.2e})" if score is not None else ""))
                           if reference is not None else "log10 |residuals|")
         fig.colorbar(image, ax=row[-1], shrink=0.85)
+        for ax in row[len(panels):-1]:  # a field without a reference: no middle panel
+            ax.axis("off")
         for ax in row:
             ax.set_xlabel(names[0])
             ax.set_ylabel(names[1])
     fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))  # room for the title above the rows
     drawn = {"solution.png": fig}
-    vectors = {name: parts for name, parts in (problem.definition.vectors or {}).items() if len(parts) == 2}
+    vectors = {name: parts for name, parts in problem.vectors.items() if len(parts) == 2}
     if problem.domain.time_dim is None and problem.domain.dim == 2 and vectors:
         drawn["streamlines.png"] = _streamlines(ev, vectors, grid, xs, ys, names, title)
     return drawn
@@ -112,16 +115,19 @@ def _curves(problem, ev: Evaluation, title: str):
 
 
 def _streamlines(ev: Evaluation, vectors: dict, grid, xs, ys, names, title: str):
-    sources = [("PINN", ev.fields)] + ([("exact", ev.references)] if ev.references else [])
+    label = ev.metrics["reference"].replace("_", " ")
+    sources = [("PINN", ev.fields)] + ([(label, ev.references)] if ev.references else [])
     fig, axes = plt.subplots(len(vectors), len(sources), figsize=(5.2 * len(sources), 4.4 * len(vectors)),
                              squeeze=False)
     for row, (name, (a, b)) in zip(axes, vectors.items()):
-        for ax, (label, values) in zip(row, sources):
+        for ax, (source, values) in zip(row, sources):
+            if a not in values or b not in values:
+                continue
             u, v = grid(values[a]), grid(values[b])
             speed = np.hypot(u, v)
             image = ax.imshow(speed, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), cmap="viridis")
             ax.streamplot(xs, ys, u, v, color="white", density=1.2, linewidth=0.6, arrowsize=0.7)
-            ax.set_title(f"{label} {name}: |({a}, {b})| and streamlines")
+            ax.set_title(f"{source} {name}: |({a}, {b})| and streamlines")
             ax.set_xlabel(names[0])
             ax.set_ylabel(names[1])
             fig.colorbar(image, ax=ax, shrink=0.85)

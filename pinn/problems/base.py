@@ -72,6 +72,7 @@ class Problem(ABC):
     fields: tuple[str, ...] = ("u",)  # a system's unknowns, in the network's output order
     equations: tuple[str, ...] = ()  # a system's residuals by name (one field: a single residual)
     positive: tuple[str, ...] = ()  # a system's fields that are never negative: the network writes softplus(N)
+    vectors: Mapping[str, tuple] = {}  # a system's fields scored and exported together: {"velocity": ("u", "v")}
 
     @property
     def is_system(self) -> bool:

@@ -92,7 +92,7 @@ class ExpressionSystem(ExpressionProblem):
         self._sourced += self._initial_conditions(params)
         self._conditions = [bc for _, bc in self._sourced]
         self._gauges = [self._gauge(f, spec) for f, spec in (definition.gauge or {}).items()]
-        self.positive = tuple(definition.positive or ())
+        self.positive, self.vectors = tuple(definition.positive or ()), dict(definition.vectors or {})
         self.notes = self._check_fields() + self._positive_against_data()
         self._check_finite()
 

@@ -1,0 +1,70 @@
+"""The lid-driven cavity: steady incompressible Navier–Stokes in the unit square, the lid y = 1
+moving at u = 1, the other walls at rest:
+
+    u u_x + v u_y + p_x − Δu / Re = 0,   u v_x + v v_y + p_y − Δv / Re = 0,   u_x + v_y = 0,
+
+u = (1 on the lid, 0 elsewhere), v = 0 on every wall, and the pressure's mean over the interior
+points fixed at 0 (it enters only through its gradient). No closed form: the reference is a
+converged finite-difference solution in stream-function–vorticity form
+(:mod:`pinn.problems.references.cavity`), which gives the velocity, not the pressure, so p is
+not scored. The lid's two top corners carry both u = 1 and u = 0: the reference applies the jump
+between the last lid node and the corner; the PINN's sampled side points never fall on a corner.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from pinn.core.domains import Box
+from pinn.core.params import positive
+from pinn.problems.base import Problem
+from pinn.problems.conditions import Dirichlet, constant
+from pinn.problems.references import cavity
+from pinn.problems.system import Gauge
+
+REFERENCE_GRID = 256  # against 512: the centrelines move by 1.8e-4 (tests/test_references.py)
+
+
+@lru_cache(maxsize=2)
+def _reference(re: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    return cavity.velocity(cavity.solve(re, n)[0])
+
+
+class LidDrivenCavity(Problem):
+    """The classical benchmark (module docstring): three fields u, v, p on [0, 1]²."""
+
+    name = "lid_driven_cavity"
+    summary = "steady Navier-Stokes in the unit square driven by its lid (Ghia et al. 1982 at Re = 100)"
+    parameters_spec = {"Re": positive("float", default=100.0, doc="the Reynolds number")}
+    fields, equations = ("u", "v", "p"), ("momentum_x", "momentum_y", "mass")
+    vectors = {"velocity": ("u", "v")}
+    order = 2
+    reference_name = "fd-vorticity"
+
+    @property
+    def domain(self) -> Box:
+        return Box(((0.0, 1.0), (0.0, 1.0)))
+
+    def residual(self, x, fields):
+        u, v, p = fields["u"], fields["v"], fields["p"]
+        re = self.params["Re"]
+        return {"momentum_x": u.value * u.d(0) + v.value * u.d(1) + p.d(0) - u.laplacian() / re,
+                "momentum_y": u.value * v.d(0) + v.value * v.d(1) + p.d(1) - v.laplacian() / re,
+                "mass": u.d(0) + v.d(1)}
+
+    def boundary_conditions(self):
+        box = self.domain
+        lid = box.side(1, "upper")
+        walls = [box.side(0, "lower"), box.side(0, "upper"), box.side(1, "lower")]
+        return ([Dirichlet(lid, constant(1.0)).on("u")] + [Dirichlet(side, constant(0.0)).on("u") for side in walls]
+                + [Dirichlet(side, constant(0.0)).on("v") for side in [*walls, lid]])
+
+    def gauges(self) -> list[Gauge]:
+        return [Gauge("p", 0.0)]
+
+    def reference_values(self, points: np.ndarray) -> np.ndarray:
+        """u and v of the reference at ``points``; p is NaN (not scored: the reference has none)."""
+        u, v = _reference(float(self.params["Re"]), REFERENCE_GRID)
+        values = [cavity.interpolate(u, points), cavity.interpolate(v, points), np.full(len(points), np.nan)]
+        return np.stack(values, axis=1)
