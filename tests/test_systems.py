@@ -278,3 +278,22 @@ def test_an_interrupted_system_resumes_bit_identical(tmp_path, call):
     solve(path, out_dir=tmp_path / "out", resume=True, progress=QUIET)
     assert same_run(load_checkpoint(tmp_path / "whole" / "checkpoint.pt"),
                     load_checkpoint(tmp_path / "out" / "checkpoint.pt")) == []
+
+
+@pytest.mark.slow
+def test_kovasznay_in_yaml_and_registered_agree_within_twice(tmp_path):
+    """The expression config and the registered problem (pinn.problems.navier_stokes.Kovasznay) on
+    the same short schedule (3x30, 600 points, Adam 300 + BFGS 400). The issue asks for 2x; measured:
+    both u 1.290e-3, v 8.992e-3, p 6.313e-3, equal to 1e-15 relative (the same arithmetic in another
+    order), so 1 % is asked here."""
+    errors = {}
+    for name, problem in (("yaml", None), ("registered", {"type": "kovasznay"})):
+        document = yaml.safe_load((ROOT / "configs" / "kovasznay.yaml").read_text())
+        document["problem"] = problem or document["problem"]
+        document["network"]["layers"] = [30, 30, 30]
+        document["training"]["points"] = {"interior": 600, "boundary": 40, "sampler": "sobol"}
+        document["training"]["stages"] = [{"optimizer": "adam", "steps": 300}, {"optimizer": "bfgs", "steps": 400}]
+        m = solve(config.parse(document, "k.yaml"), out_dir=tmp_path / name, progress=QUIET).metrics
+        errors[name] = {f: s["rel_l2"] for f, s in m["fields"].items()}
+    for f in "uvp":
+        assert abs(errors["yaml"][f] / errors["registered"][f] - 1) < 0.01, errors

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pinn.app.cavity_report import cavity_report
 from pinn.app.option_report import option_report
 from pinn.problems.american import AmericanOption
-from pinn.problems.cavity import LidDrivenCavity
+from pinn.problems.navier_stokes import LidDrivenCavity
 
 FINDINGS = {AmericanOption: option_report, LidDrivenCavity: cavity_report}
 

@@ -8,7 +8,7 @@ from pinn.core.params import did_you_mean, initial_values, learnt_specs, resolve
 from pinn.problems import expression
 from pinn.problems.american import AmericanCall, AmericanPut
 from pinn.problems.base import Problem
-from pinn.problems.cavity import LidDrivenCavity
+from pinn.problems.navier_stokes import Kovasznay, LidDrivenCavity
 from pinn.problems.bvp1d import Beam1D, Bratu1D, Helmholtz1D, Layer1D, Mixed1D, Poisson1D, Robin1D, VarCoef1D
 from pinn.problems.evolution import AllenCahn1D, Burgers1D, Heat1D, Wave1D
 from pinn.problems.obstacle import Parabola1D, Radial2D, Tent1D
@@ -17,7 +17,7 @@ from pinn.problems.system import ExpressionSystem
 REGISTRY: dict[str, type[Problem]] = {
     cls.name: cls for cls in (Poisson1D, Mixed1D, Robin1D, VarCoef1D, Layer1D, Bratu1D, Helmholtz1D, Beam1D,
                               Tent1D, Parabola1D, Radial2D, Heat1D, Wave1D, Burgers1D, AllenCahn1D,
-                              AmericanPut, AmericanCall, LidDrivenCavity)}
+                              AmericanPut, AmericanCall, Kovasznay, LidDrivenCavity)}
 
 
 def resolve_params(type_name: str, params: Mapping | None, declared: Mapping | None = None) -> dict:

@@ -1,8 +1,11 @@
-"""The lid-driven cavity: steady incompressible Navier–Stokes in the unit square, the lid y = 1
-moving at u = 1, the other walls at rest:
+"""Steady incompressible Navier–Stokes in 2D, three fields u, v, p:
 
-    u u_x + v u_y + p_x − Δu / Re = 0,   u v_x + v v_y + p_y − Δv / Re = 0,   u_x + v_y = 0,
+    u u_x + v u_y + p_x − Δu / Re = 0,   u v_x + v v_y + p_y − Δv / Re = 0,   u_x + v_y = 0.
 
+Kovasznay's flow (1948) on [−0.5, 1] × [−0.5, 1.5] has a closed form (the velocity on the whole
+boundary, p fixed at a point); it is the registered twin of ``configs/kovasznay.yaml``.
+
+The lid-driven cavity: the unit square, the lid y = 1 moving at u = 1, the other walls at rest,
 u = (1 on the lid, 0 elsewhere), v = 0 on every wall, and the pressure's mean over the interior
 points fixed at 0 (it enters only through its gradient). No closed form: the reference is a
 converged finite-difference solution in stream-function–vorticity form
@@ -12,9 +15,11 @@ between the last lid node and the corner; the PINN's sampled side points never f
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
+import torch
 
 from pinn.core.domains import Box
 from pinn.core.params import positive
@@ -31,20 +36,12 @@ def _reference(re: float, n: int) -> tuple[np.ndarray, np.ndarray]:
     return cavity.velocity(cavity.solve(re, n)[0])
 
 
-class LidDrivenCavity(Problem):
-    """The classical benchmark (module docstring): three fields u, v, p on [0, 1]²."""
+class SteadyNavierStokes(Problem):
+    """The equations above at Reynolds number ``Re``; subclasses give the domain and the data."""
 
-    name = "lid_driven_cavity"
-    summary = "steady Navier-Stokes in the unit square driven by its lid (Ghia et al. 1982 at Re = 100)"
-    parameters_spec = {"Re": positive("float", default=100.0, doc="the Reynolds number")}
     fields, equations = ("u", "v", "p"), ("momentum_x", "momentum_y", "mass")
     vectors = {"velocity": ("u", "v")}
     order = 2
-    reference_name = "fd-vorticity"
-
-    @property
-    def domain(self) -> Box:
-        return Box(((0.0, 1.0), (0.0, 1.0)))
 
     def residual(self, x, fields):
         u, v, p = fields["u"], fields["v"], fields["p"]
@@ -52,6 +49,51 @@ class LidDrivenCavity(Problem):
         return {"momentum_x": u.value * u.d(0) + v.value * u.d(1) + p.d(0) - u.laplacian() / re,
                 "momentum_y": u.value * v.d(0) + v.value * v.d(1) + p.d(1) - v.laplacian() / re,
                 "mass": u.d(0) + v.d(1)}
+
+
+class Kovasznay(SteadyNavierStokes):
+    """u = 1 − e^{λx} cos 2πy, v = (λ/2π) e^{λx} sin 2πy, p = ½(1 − e^{2λx}),
+    λ = Re/2 − √(Re²/4 + 4π²); the velocity given on the whole boundary, p at (1, 0.5)."""
+
+    name = "kovasznay"
+    summary = "steady Navier-Stokes with Kovasznay's exact solution (Re = 40 as in NSFnets)"
+    parameters_spec = {"Re": positive("float", default=40.0, doc="the Reynolds number")}
+
+    @property
+    def domain(self) -> Box:
+        return Box(((-0.5, 1.0), (-0.5, 1.5)))
+
+    @property
+    def lam(self) -> float:
+        re = self.params["Re"]
+        return re / 2 - math.sqrt(re ** 2 / 4 + 4 * math.pi ** 2)
+
+    def exact(self, x):
+        lam, a, b = self.lam, x[:, :1], x[:, 1:]
+        grow = torch.exp(lam * a)
+        u = 1 - grow * torch.cos(2 * math.pi * b)
+        v = lam / (2 * math.pi) * grow * torch.sin(2 * math.pi * b)
+        return torch.cat([u, v, 0.5 * (1 - grow ** 2)], dim=1)
+
+    def boundary_conditions(self):
+        column = lambda j: (lambda x: self.exact(x)[:, j:j + 1])
+        return [Dirichlet(side, column(j)).on(f) for j, f in enumerate(("u", "v")) for side in self.domain.sides()]
+
+    def gauges(self) -> list[Gauge]:
+        return [Gauge("p", 0.5 * (1 - math.exp(2 * self.lam)), (1.0, 0.5))]
+
+
+class LidDrivenCavity(SteadyNavierStokes):
+    """The classical benchmark (module docstring) on [0, 1]²."""
+
+    name = "lid_driven_cavity"
+    summary = "steady Navier-Stokes in the unit square driven by its lid (Ghia et al. 1982 at Re = 100)"
+    parameters_spec = {"Re": positive("float", default=100.0, doc="the Reynolds number")}
+    reference_name = "fd-vorticity"
+
+    @property
+    def domain(self) -> Box:
+        return Box(((0.0, 1.0), (0.0, 1.0)))
 
     def boundary_conditions(self):
         box = self.domain
