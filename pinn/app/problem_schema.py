@@ -338,7 +338,8 @@ def _system_keys(ctx, path, cfg: ProblemConfig):
                                                             f"{', '.join(fields)}")
     if cfg.exact is not None:
         if not isinstance(cfg.exact, dict):
-            ctx.expect(path + ("exact",), cfg.exact, f"one expression per field, {{{', '.join(f'{f}: ...' for f in fields)}}}")
+            listed = ", ".join(f"{f}: ..." for f in fields)
+            ctx.expect(path + ("exact",), cfg.exact, f"one expression per field, {{{listed}}}")
         for f in cfg.exact:
             named(f, path + ("exact", f))
         missing = [f for f in fields if f not in cfg.exact]

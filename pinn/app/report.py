@@ -92,8 +92,12 @@ def reference_on_grid(problem, kind: str) -> list[np.ndarray] | None:
     except PinnError as e:
         raise ConfigError(f"problem.reference: {e}; choose another reference, or none to train "
                           f"without one") from None
-    given = rows[0].reshape(len(x), -1)[:, ~np.isnan(rows[0].reshape(len(x), -1)).all(axis=0)] if rows else None
-    if rows is not None and not np.isfinite(given).all():
+    if rows is None:
+        return None
+    columns = rows[0].reshape(len(x), -1)
+    # a system's own reference may leave a field out (all NaN: the cavity's pressure); nothing else may
+    given = columns[:, ~np.isnan(columns).all(axis=0)] if problem.is_system and kind in OWN else columns
+    if not np.isfinite(given).all():
         bad = ~np.isfinite(given).all(axis=1)
         point = ", ".join(f"{v:.6g}" for v in x[int(np.argmax(bad))].tolist())
         source = "problem.exact" if kind == "exact" else "problem.reference"

@@ -214,8 +214,8 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
         metrics["implausible"] = implausible
     for name in export.FILES:
         run_folder.result(run_dir, name)
-    _attempt("the exported results (npz, csv, vtu)", lambda: export.write_all(run_dir, evaluation, history, dict(problem.vectors)),
-             failures)
+    _attempt("the exported results (npz, csv, vtu)",
+             lambda: export.write_all(run_dir, evaluation, history, dict(problem.vectors)), failures)
     figures = _figures(problem, evaluation, history, run_label(cfg), plan.loss.term_names, plan.loss.logged_names,
                        failures)
     for name, figure in [*figures, *findings.figures.items()]:

@@ -12,15 +12,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from pinn.app.report import Evaluation, figure_title, plt, test_points, _for_log_axis, _numpy
+from pinn.app.report import Evaluation, figure_title, plt, test_points, _for_log_axis, _numpy, _relative_or_absolute
 
 
 def _score(approx: np.ndarray, exact: np.ndarray) -> dict:
-    error = approx - exact
-    norm = np.linalg.norm(exact)
-    score = {"rel_l2": float(np.linalg.norm(error) / norm)} if norm > 0 else \
-        {"rms_error": float(np.sqrt(np.mean(error ** 2)))}
-    return {**score, "max_abs_error": float(np.abs(error).max())}
+    return {**_relative_or_absolute("rel_l2", approx, exact), "max_abs_error": float(np.abs(approx - exact).max())}
 
 
 def evaluate(problem, model, device, dtype, kind: str, rows) -> Evaluation:

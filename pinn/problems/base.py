@@ -82,6 +82,12 @@ class Problem(ABC):
         """The network's output on points x as the residual reads it: a Field, or a system's Fields."""
         return Fields(self.fields, x, output) if self.is_system else Field(x, output)
 
+    def residual_at_zero(self, x: Tensor):
+        """R[0] at points x (requires_grad), as ``residual`` returns it: the source's size. The zero
+        field is built from x so that autograd can differentiate it."""
+        zero = torch.zeros(x.shape[0], len(self.fields), dtype=x.dtype, device=x.device) + x.sum(dim=1, keepdim=True) * 0
+        return self.residual(x, self.field_of(x, zero))
+
     def gauges(self) -> list:
         """A system's gauges (:class:`pinn.problems.system.Gauge`): fields fixed by a mean or a point."""
         return []
@@ -134,7 +140,7 @@ class Problem(ABC):
             r = self.residual(x, u)
             for obstacle in self.constraints():
                 r = torch.minimum(r, obstacle.gap(x, u.value))
-            zero = self.residual(x, self.field_of(x, torch.zeros_like(u.value) + x.sum(dim=1, keepdim=True) * 0))
+            zero = self.residual_at_zero(x)
         equations = r if isinstance(r, dict) else {"the equation": r}
         zero = zero if isinstance(zero, dict) else {"the equation": zero}
         scale = 1 + float(u.value.detach().abs().max()) + max(float(z.detach().abs().max()) for z in zero.values())

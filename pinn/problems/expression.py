@@ -260,15 +260,23 @@ class ExpressionProblem(Problem):
         """Data expressions must be finite on the closed domain (log(x) at x = 0 is not)."""
         box = self._domain
         grid = sampling.test_grid(box.lower, box.upper, 257 if box.dim == 1 else 33)
-        for key, fn in (("exact", self._exact), ("obstacle", self._obstacle), ("base", self._base)):
-            if fn is not None:
-                self._require_finite((key,), fn.at(grid), grid, getattr(self.definition, key))
+        for path, fn, source in self._data_expressions():
+            self._require_finite(path, fn.at(grid), grid, source)
         for (key, i), bc in self._sourced:
             if isinstance(bc, Periodic):
                 continue
             points = grid[torch.isclose(grid[:, bc.side.dim], torch.tensor(bc.side.value, dtype=grid.dtype))]
-            source = getattr(self.definition, key)[i].value
-            self._require_finite((key, i, "value"), bc.value(points), points, source)
+            self._require_finite((key, i, "value"), bc.value(points), points, self._condition_source(key, i, bc))
+
+    def _data_expressions(self) -> list:
+        """(path, compiled expression, its text) of each data expression given: exact, obstacle, base."""
+        return [((key,), fn, getattr(self.definition, key))
+                for key, fn in (("exact", self._exact), ("obstacle", self._obstacle), ("base", self._base))
+                if fn is not None]
+
+    def _condition_source(self, key: str, i: int, bc) -> str:
+        """The text of the data of condition ``bc``, made from entry ``i`` of ``boundary`` or ``initial``."""
+        return getattr(self.definition, key)[i].value
 
     @staticmethod
     def _require_finite(path, values: Tensor, points: Tensor, source):

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import torch
 
-from pinn.core import expr, sampling
+from pinn.core import expr
 from pinn.problems.base import Problem
 from pinn.problems.conditions import Dirichlet, Periodic, Robin
 from pinn.problems.expression import DefinitionError, ExpressionProblem, domain_of
@@ -192,18 +192,12 @@ class ExpressionSystem(ExpressionProblem):
                                  f"approximately, or drop {bc.field} from positive")
         return notes
 
-    def _check_finite(self):
-        box = self._domain
-        grid = sampling.test_grid(box.lower, box.upper, 257 if box.dim == 1 else 33)
-        for f, fn in (self._exact or {}).items():
-            self._require_finite(("exact", f), fn.at(grid), grid, self.definition.exact[f])
-        for (key, i), bc in self._sourced:
-            if isinstance(bc, Periodic):
-                continue
-            points = grid[torch.isclose(grid[:, bc.side.dim], torch.tensor(bc.side.value, dtype=grid.dtype))]
-            spec = getattr(self.definition, key)[i]
-            source = spec.values[bc.field] if getattr(spec, "values", None) else spec.value
-            self._require_finite((key, i, "value"), bc.value(points), points, source)
+    def _data_expressions(self) -> list:
+        return [(("exact", f), fn, self.definition.exact[f]) for f, fn in (self._exact or {}).items()]
+
+    def _condition_source(self, key: str, i: int, bc) -> str:
+        spec = getattr(self.definition, key)[i]
+        return spec.values[bc.field] if getattr(spec, "values", None) else spec.value
 
     def exact_mismatches(self, per_axis: int = 65) -> list[str]:
         """The one-field checks (each equation, each condition), and each gauge against the exact
@@ -222,8 +216,9 @@ class ExpressionSystem(ExpressionProblem):
                              f"at {self._domain.describe(grid[worst])}; a softplus output cannot reach it")
         for g in self._gauges:
             exact = self._exact[g.field]
-            scale = 1 + float(exact.at(grid).abs().max())
-            have = float(exact.at(grid).mean() if g.point is None else exact.at(torch.tensor([g.point])))
+            values = exact.at(grid)
+            scale = 1 + float(values.abs().max())
+            have = float(values.mean() if g.point is None else exact.at(torch.tensor([g.point])))
             if not abs(have - g.value) <= GAUGE_TOLERANCE * scale:
                 found.append(f"problem.gauge: {g} but the exact {g.field} has {have:.6g} there; the gauge "
                              f"contradicts problem.exact (give value: {have:.6g}, or fix the exact solution)")
