@@ -17,6 +17,8 @@ TARGETS = {
                   "NSFnets (Jin et al. 2021), 110 000 Adam steps + L-BFGS"),
     "elasticity_plate": ({"ux": 1e-4, "uy": 1e-4}, 600, "no published error",
                          "DeepXDE's elasticity_plate example, 5000 Adam steps"),
+    "gray_scott1d": ({"u": 1e-3, "v": 1e-3}, 900, "3.61e-3 on a 2D Gray-Scott problem",
+                     "jaxpi PirateNet, on a GPU"),
 }
 
 

@@ -85,8 +85,9 @@ REFUSED = {
     "sin(x=1)": ("keyword arguments", 6),
     "open(x)": ("unknown function 'open'", 0),
     "foo.bar(x)": ("attribute access", 3),
-    "x ^ 2": ("powers are written **", 0),
-    "x % 2": ("operator '%'", 0),
+    "x ^ 2": ("powers are written **", 2),  # at the operator
+    "x + u^3 - 2": ("operator '^'", 5),  # (x + u) ^ (3 - 2): still at the operator
+    "x % 2": ("operator '%'", 2),
     "x < 1": ("only allowed as the condition of where", 0),
     "where(x, 1, 2)": ("must be a comparison", 6),
     "1 if x else 2": ("where(c, a, b)", 0),

@@ -142,7 +142,12 @@ def test_the_shipped_data_are_made_by_the_script(tmp_path):
         section = synthetic.problem_of(CONFIGS / config)
         x, u, _ = synthetic.measurements(section, count, noise, seed)
         shipped = np.loadtxt(CONFIGS / "data" / name, delimiter=",", skiprows=2, ndmin=2)
-        assert np.array_equal(shipped[:, -1], u) and np.array_equal(shipped[:, :-1], x), config
+        d = x.shape[1]
+        assert np.array_equal(shipped[:, :d], x), config
+        if section.fields:  # solve_ivp's values: its last bits may follow the machine's libm
+            assert np.allclose(shipped[:, d:], u, rtol=1e-10, atol=0), config
+        else:
+            assert np.array_equal(shipped[:, d], u), config
 
 
 GOOD = AMPLITUDE.replace("steps: 300", "steps: 2")

@@ -6,6 +6,8 @@ noise · max |u|, seeded (pinn.synthetic): running this again writes the same by
 """
 from pathlib import Path
 
+import numpy as np
+
 from pinn.app import synthetic
 
 HERE = Path(__file__).resolve().parent
@@ -17,6 +19,7 @@ FILES = {
     "inverse_poisson2d.yaml": ("poisson2d_diffusivity.csv", 50, 0.01, 3),
     "inverse_conductivity1d.yaml": ("conductivity1d.csv", 30, 0.01, 4),
     "inverse_reaction1d.yaml": ("reaction1d.csv", 30, 0.01, 5),
+    "lorenz_inverse.yaml": ("lorenz.csv", 60, 0.01, 6),
 }
 
 
@@ -24,10 +27,15 @@ def main():
     for config, (name, count, noise, seed) in FILES.items():
         section = synthetic.problem_of(CONFIGS / config)
         x, u, sigma = synthetic.measurements(section, count, noise, seed)
-        comment = (f"made by configs/data/make_data.py for {config}: {count} values of the exact solution, "
-                   f"Gaussian noise sigma = {sigma:.6g} ({noise:g} of max |u|), seed {seed}")
-        synthetic.write_csv(HERE / name, synthetic.coordinate_names(section), x, u, comment)
-        print(f"{name}: {count} rows, sigma = {sigma:.4g}")
+        fields = section.fields or ("u",)
+        levels = ", ".join(f"{f} {level:.6g}" for f, level in zip(fields, np.atleast_1d(sigma)))
+        source = "solve_ivp's solution" if section.fields and section.exact is None else "the exact solution"
+        per = " of each field" if section.fields else ""
+        comment = (f"made by configs/data/make_data.py for {config}: {count} values{per} of {source}, "
+                   f"Gaussian noise sigma = {levels if section.fields else f'{sigma:.6g}'} ({noise:g} of max "
+                   f"|{'field' if section.fields else 'u'}|), seed {seed}")
+        synthetic.write_csv(HERE / name, synthetic.coordinate_names(section), x, u, comment, fields)
+        print(f"{name}: {count} rows, sigma = {levels}")
 
 
 if __name__ == "__main__":

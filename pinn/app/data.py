@@ -1,7 +1,8 @@
 """Measured values of u for inverse problems: read from CSV or NPZ and checked before training.
 
 A CSV file is UTF-8 text (a byte-order mark, as Excel's "CSV UTF-8" writes, is allowed) with a
-header naming its columns: the domain's coordinates (``x``, ``y``, ``t``) and ``u``; other columns
+header naming its columns: the domain's coordinates (``x``, ``y``, ``t``) and ``u`` — for a system,
+the fields measured (any of them, at least one; each column holds a value on every row); other columns
 are ignored, as are blank lines and lines starting with ``#``. Numbers are written as Python and C
 write them (``0.5``, ``-1e-3``; not ``1_0`` or ``0,5``). An NPZ file (``numpy.savez``) holds one
 1-D array of real numbers per name; other members are ignored. Every value must be a finite number
@@ -44,17 +45,25 @@ class DataError(ValueError):
 
 @dataclass(frozen=True)
 class Measurements:
-    """Points (n, d) in the domain's coordinate order and the measured u (n,), float64; exact
-    repeats of a row are removed (module docstring) and said in ``notes``."""
+    """Points (n, d) in the domain's coordinate order and the measured ``values`` (n, m) of the
+    ``fields`` measured, float64; exact repeats of a row are removed (module docstring) and said
+    in ``notes``."""
 
     x: np.ndarray
-    u: np.ndarray
+    values: np.ndarray
     sha256: str
     notes: tuple = ()
+    fields: tuple = (VALUE,)
+
+    @property
+    def u(self) -> np.ndarray:
+        """The one field's values (n,): one-field problems measure u alone."""
+        return self.values[:, 0]
 
     @property
     def count(self) -> int:
-        return self.u.shape[0]
+        """Measured values: n · m."""
+        return self.values.size
 
     def replicates(self) -> list[tuple[np.ndarray, float]]:
         """(point, spread) for each point measured more than once: the largest difference between
@@ -65,26 +74,32 @@ class Measurements:
             if end == len(order) or not np.array_equal(self.x[order[end]], self.x[order[start]]):
                 group = order[start:end]
                 if len(group) > 1:
-                    found.append((self.x[group[0]], float(np.ptp(self.u[group]))))
+                    found.append((self.x[group[0]], np.ptp(self.values[group], axis=0)))
                 start = end
         return found
 
 
-def contradictions(measured: Measurements, sigma: float, names: tuple[str, ...]) -> list[str]:
+def contradictions(measured: Measurements, sigma, names: tuple[str, ...]) -> list[str]:
     """Points measured more than once whose values differ by more than ``CONTRADICTION`` · σ (two
-    draws of the same noise do so with probability 2e-5), in words."""
-    found = [(point, spread) for point, spread in measured.replicates() if spread > CONTRADICTION * sigma]
+    draws of the same noise do so with probability 2e-5), in words; ``sigma``: one level, or
+    one per measured field."""
+    sigmas = np.broadcast_to(np.asarray(sigma, dtype=np.float64), (len(measured.fields),))
+    found = [(point, spread / sigmas) for point, spread in measured.replicates()
+             if (spread > CONTRADICTION * sigmas).any()]
     if not found:
         return []
-    point, spread = max(found, key=lambda item: item[1])
+    point, ratios = max(found, key=lambda item: item[1].max())
+    j = int(np.argmax(ratios))
     where = ", ".join(f"{name} = {value:g}" for name, value in zip(names, point))
+    which = f" of {measured.fields[j]}" if len(measured.fields) > 1 else ""
     return [f"data.file: {len(found)} point(s) are measured more than once with values that contradict each "
-            f"other: at {where} they differ by {spread:.3g}, {spread / sigma:.1f} times the noise level "
-            f"{sigma:.3g}; check the file (two series mixed, a unit changed?)"]
+            f"other: at {where} the values{which} differ by {ratios[j] * sigmas[j]:.3g}, {ratios[j]:.1f} times "
+            f"the noise level {sigmas[j]:.3g}; check the file (two series mixed, a unit changed?)"]
 
 
-def read(path: Path, names: tuple[str, ...], bounds) -> Measurements:
-    """The measurements in ``path`` (.csv or .npz) for coordinates ``names`` within ``bounds``."""
+def read(path: Path, names: tuple[str, ...], bounds, fields: tuple[str, ...] | None = None) -> Measurements:
+    """The measurements in ``path`` (.csv or .npz) for coordinates ``names`` within ``bounds``: of
+    u, or of those of a system's ``fields`` that the file has a column for (at least one)."""
     if not path.is_file():
         raise DataError("no such file" if not path.exists() else "is not a file")
     try:
@@ -94,8 +109,9 @@ def read(path: Path, names: tuple[str, ...], bounds) -> Measurements:
         raise DataError(f"could not be read ({e.strerror or e})") from None
     if len(raw) > MAX_BYTES:
         raise DataError(f"is larger than {MAX_BYTES // 2 ** 20} MiB; at most that much data is read")
-    wanted = (*names, VALUE)
-    columns = _npz(raw, wanted) if path.suffix.lower() == ".npz" else _csv(raw, wanted)
+    measurable = fields or (VALUE,)
+    columns = (_npz if path.suffix.lower() == ".npz" else _csv)(raw, names, measurable)
+    wanted = (*names, *(f for f in measurable if f in columns))
     arrays = [columns[name] for name in wanted]
     lengths = {a.shape[0] for a in arrays}
     if len(lengths) != 1:
@@ -122,7 +138,8 @@ def read(path: Path, names: tuple[str, ...], bounds) -> Measurements:
                  f"point and value); they are copies, not independent measurements, and are counted once "
                  f"({len(kept)} measurements)",)
     table = table[kept]
-    return Measurements(table[:, :-1], table[:, -1], hashlib.sha256(raw).hexdigest(), notes)
+    d = len(names)
+    return Measurements(table[:, :d], table[:, d:], hashlib.sha256(raw).hexdigest(), notes, wanted[d:])
 
 
 def _shown(cell: str) -> str:
@@ -144,7 +161,7 @@ def _text(raw: bytes) -> str:
                         f"UTF-8 CSV") from None
 
 
-def _csv(raw: bytes, wanted: tuple[str, ...]) -> dict[str, np.ndarray]:
+def _csv(raw: bytes, names: tuple[str, ...], measurable: tuple[str, ...]) -> dict[str, np.ndarray]:
     lines = []
     for number, line in enumerate(_text(raw).splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -166,7 +183,8 @@ def _csv(raw: bytes, wanted: tuple[str, ...]) -> dict[str, np.ndarray]:
         if len(header) == 1 and separator in header[0]:
             raise DataError(f"the separator looks like {name} (its header has no comma); pinn reads "
                             f"comma-separated values with a point as the decimal mark, e.g. 'x,u' then '0.5,1.25'")
-    _check_header(header, wanted)
+    _check_header(header, names, measurable)
+    wanted = (*names, *(f for f in measurable if f in header))
     values = {name: np.empty(len(rows) - 1) for name in wanted}
     columns = [(name, header.index(name)) for name in wanted]  # looked up once, not per row
     for i, row in enumerate(rows[1:], start=1):
@@ -180,14 +198,29 @@ def _csv(raw: bytes, wanted: tuple[str, ...]) -> dict[str, np.ndarray]:
     return values
 
 
-def _check_header(header: list[str], wanted: tuple[str, ...]):
+def _expected(names: tuple[str, ...], measurable: tuple[str, ...]) -> str:
+    if measurable == (VALUE,):
+        return f"expected {', '.join((*names, VALUE))}: the domain's coordinates and u"
+    return (f"expected {', '.join(names)} (the domain's coordinates) and a column for each field measured, "
+            f"one or more of {', '.join(measurable)}")
+
+
+def _missing(present, names: tuple[str, ...], measurable: tuple[str, ...]) -> list[str]:
+    """Columns the file lacks: coordinates, and u (or, for a system, all of its fields)."""
+    missing = [name for name in names if name not in present]
+    if not any(f in present for f in measurable):
+        missing += measurable if len(measurable) == 1 else [f"any of {', '.join(measurable)}"]
+    return missing
+
+
+def _check_header(header: list[str], names: tuple[str, ...], measurable: tuple[str, ...]):
     if len(set(header)) != len(header):
         repeated = next(name for name in header if header.count(name) > 1)
         raise DataError(f"the header names the column {_shown(repeated)} twice")
-    missing = [name for name in wanted if name not in header]
+    missing = _missing(header, names, measurable)
     if not missing:
         return
-    expected = f"expected {', '.join(wanted)}: the domain's coordinates and u"
+    expected = _expected(names, measurable)
     if all(_HEADER_NAME.fullmatch(name) for name in header) and len(header) <= 20:
         raise DataError(f"has no column {' or '.join(map(repr, missing))} (its header names "
                         f"{', '.join(map(repr, header))}; {expected})")
@@ -195,7 +228,7 @@ def _check_header(header: list[str], wanted: tuple[str, ...]):
                     f"header of column names ({expected})")
 
 
-def _npz(raw: bytes, wanted: tuple[str, ...]) -> dict[str, np.ndarray]:
+def _npz(raw: bytes, names: tuple[str, ...], measurable: tuple[str, ...]) -> dict[str, np.ndarray]:
     """The wanted arrays of an NPZ archive, each checked from its header before it is loaded (a
     small compressed file can hold a huge array)."""
     if not raw.startswith(b"PK"):
@@ -204,12 +237,13 @@ def _npz(raw: bytes, wanted: tuple[str, ...]) -> dict[str, np.ndarray]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = {name[:-4] if name.endswith(".npy") else name: name for name in archive.namelist()}
-        missing = [name for name in wanted if name not in members]
+        missing = _missing(members, names, measurable)
         if missing:
             arrays = [name for name, member in members.items() if member.endswith(".npy")]
             shown = ", ".join(map(repr, arrays[:20])) if all(_HEADER_NAME.fullmatch(a) for a in arrays) else "..."
-            raise DataError(f"has no array {' or '.join(map(repr, missing))} (it has {shown or 'none'}; expected "
-                            f"{', '.join(wanted)}: the domain's coordinates and u)")
+            raise DataError(f"has no array {' or '.join(map(repr, missing))} (it has {shown or 'none'}; "
+                            f"{_expected(names, measurable)})")
+        wanted = (*names, *(f for f in measurable if f in members))
         return {name: _npz_array(archive, name, members[name]) for name in wanted}
     except (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError) as e:
         if isinstance(e, DataError):

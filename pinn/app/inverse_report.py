@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from pinn.app import data as datafile
+from pinn.app.inverse_schema import noise_levels
 from pinn.app.report import Findings
 from pinn.method import uncertainty
 
@@ -23,7 +24,7 @@ def findings(plan, history, title: str, say=None) -> Findings:
     if say is not None:
         say(f"computing the learnt parameters' 95 % intervals (a Jacobian of {loss.batch.x.shape[0]} physics rows "
             f"and {loss.measured[0].shape[0]} measurements)")
-    result = uncertainty.identify(trainables, loss, None if data.noise == "estimate" else float(data.noise), say)
+    result = uncertainty.identify(trainables, loss, noise_levels(data), say, data.measurements.fields)
     lines = []
     for name, e in result.estimates.items():
         line = (f"{name} = {e.value:.6g} ± {e.standard_error:.2g} (standard error); 95 % interval "
@@ -34,13 +35,17 @@ def findings(plan, history, title: str, say=None) -> Findings:
             line += f"; true {e.exact:g}: {off} off, {inside} the interval"
         lines.append(line)
     noise = "estimated from the misfit" if result.noise_estimated else "as given"
-    lines.append(f"noise sigma = {result.noise:.3g} ({noise}; {result.degrees_of_freedom} degrees of freedom); "
+    levels = (", ".join(f"{f} {level:.3g}" for f, level in result.noise.items()) if isinstance(result.noise, dict)
+              else f"{result.noise:.3g}")
+    lines.append(f"noise sigma = {levels} ({noise}; {result.degrees_of_freedom} degrees of freedom); "
                  f"data misfit rms {result.data_rms:.3g}")
+    drawn = fields_data_figure if plan.problem.is_system else data_figure
     figures = {"parameters.png": lambda: parameters_figure(history, result, title),
-               "data.png": lambda: data_figure(plan, result, title)}
-    warnings = result.warnings()
+               "data.png": lambda: drawn(plan, result, title)}
+    warnings = result.warnings() + _unexplained(loss, trainables, data.measurements)
     if result.noise_estimated:  # the noise level is known only now
-        warnings += datafile.contradictions(data.measurements, result.noise, plan.problem.domain.names)
+        levels = list(result.noise.values()) if isinstance(result.noise, dict) else result.noise
+        warnings += datafile.contradictions(data.measurements, levels, plan.problem.domain.names)
     lines += [f"warning: {warning}" for warning in warnings]
     metrics = {**result.metrics(), "identification_warnings": warnings}
     narrow = [name for name, e in result.estimates.items() if not e.interval[1] - e.interval[0] > 0]
@@ -48,6 +53,27 @@ def findings(plan, history, title: str, say=None) -> Findings:
         metrics["implausible"] = [f"the 95 % interval of {', '.join(narrow)} has zero width, which no finite "
                                   f"number of noisy measurements can give"]
     return Findings(metrics, lines, figures)
+
+
+UNEXPLAINED = 0.25  # of the measurements' variance left in the misfit: the fit does not follow the data
+
+
+def _unexplained(loss, trainables, measured) -> list[str]:
+    """Fields whose fitted values leave more than ``UNEXPLAINED`` of the measurements' variance
+    unexplained (R² < 0.75): the physics at the learnt values does not reach the data, and the
+    intervals, computed at a point that does not fit, mean nothing. The Lorenz example with its
+    data weighed as one-field problems are ended at R² < 0 with β 74 % off; fitted, R² > 0.999."""
+    with torch.no_grad():
+        left = loss.data_misfit(trainables).double().square().mean(dim=0).cpu().numpy()
+    spread = measured.values.var(axis=0)
+    poor = [(f, unexplained / variance) for f, unexplained, variance in zip(measured.fields, left, spread)
+            if variance > 0 and unexplained > UNEXPLAINED * variance]
+    if not poor:
+        return []
+    shares = ", ".join(f"{f} {share:.0%} (R² = {1 - share:.2f})" for f, share in poor)
+    return [f"the fit leaves much of the measurements' variance unexplained: {shares}; the equations at the "
+            f"learnt values do not reach the data, and the intervals mean little. Weigh the data more "
+            f"(training.weights.data), start the parameters nearer, or train longer"]
 
 
 def parameters_figure(history, result, title: str):
@@ -122,5 +148,45 @@ def data_figure(plan, result, title: str):
     right.set_ylabel(domain.names[1])
     right.legend(loc="upper right", fontsize=8)
     fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def fields_data_figure(plan, result, title: str):
+    """A system's measurements, one panel per measured field: on an interval, the measurements
+    (±σ), the fitted field and the true one (exact or reference); otherwise fitted against
+    measured values."""
+    measured, domain = plan.cfg.data.measurements, plan.problem.domain
+    with torch.no_grad():
+        fitted = plan.loss.data_misfit(plan.trainables).double().cpu().numpy() + measured.values
+    columns = [plan.problem.fields.index(f) for f in measured.fields]
+    fig, axes = plt.subplots(len(columns), 1, figsize=(7, 2.6 * len(columns) + 0.6), squeeze=False)
+    if domain.dim == 1:
+        grid = domain.test_grid()
+        with torch.no_grad():
+            output = plan.model(grid.to(device=plan.device, dtype=plan.dtype)).double().cpu().numpy()
+        rows = plan.reference_rows[0].reshape(len(grid), -1) if plan.reference_rows else None
+    for j, (ax, f, column) in enumerate(zip(axes[:, 0], measured.fields, columns)):
+        sigma = result.noise[f]
+        if domain.dim == 1:
+            x = grid[:, 0].numpy()
+            if rows is not None:
+                ax.plot(x, rows[:, column], color="black", lw=2.5, alpha=0.35, label=f"true {f}")
+            ax.plot(x, output[:, column], color="tab:blue", lw=1.3, label=f"PINN {f} (fitted)")
+            ax.errorbar(measured.x[:, 0], measured.values[:, j], yerr=sigma, fmt="o", ms=3, color="tab:red",
+                        capsize=2, label=f"measurements (±σ = {sigma:.2g})")
+            ax.set_ylabel(f)
+            ax.legend(loc="best", fontsize=8)
+        else:
+            lo, hi = min(measured.values[:, j].min(), fitted[:, j].min()), max(measured.values[:, j].max(),
+                                                                               fitted[:, j].max())
+            ax.plot([lo, hi], [lo, hi], color="gray", lw=1)
+            ax.errorbar(measured.values[:, j], fitted[:, j], xerr=sigma, fmt="o", ms=3.5, color="tab:red", capsize=2)
+            ax.set_xlabel(f"measured {f} (±σ)")
+            ax.set_ylabel(f"PINN {f} at the same point")
+        ax.grid(alpha=0.3)
+    if domain.dim == 1:
+        axes[-1, 0].set_xlabel(domain.names[0])
+    axes[0, 0].set_title(title, fontsize=9)
     fig.tight_layout()
     return fig

@@ -36,6 +36,7 @@ import torch
 from pinn.app import data as datafile
 from pinn.app import defaults, report
 from pinn.app.config import RunConfig
+from pinn.app.inverse_schema import noise_levels
 from pinn.app.resolve import build_problem, build_truth, resolve
 from pinn.core import activations, expr, sampling, smoothness
 from pinn.core.errors import ConfigError
@@ -114,7 +115,7 @@ def _given(cfg: RunConfig, problem, soft: list, scored) -> list[str]:
     if cfg.data is not None:
         found += cfg.data.measurements.notes
         if cfg.data.noise != "estimate":
-            found += datafile.contradictions(cfg.data.measurements, cfg.data.noise, problem.domain.names)
+            found += datafile.contradictions(cfg.data.measurements, noise_levels(cfg.data), problem.domain.names)
     if scored is not None:
         found += [*scored.data_mismatches(), *_measurements_against_exact(cfg, scored)]
     if problem.domain.dim > 1 and soft and cfg.training.points.boundary < MIN_SIDE_POINTS:
@@ -126,17 +127,22 @@ def _given(cfg: RunConfig, problem, soft: list, scored) -> list[str]:
 
 def _measurements_against_exact(cfg: RunConfig, problem) -> list[str]:
     """Measurements whose misfit to the exact solution is over 3 times the noise level given
-    (a wrong file, units or true value: the interval would be computed for the wrong data)."""
+    (a wrong file, units or true value: the interval would be computed for the wrong data); a
+    system's judged field by field."""
     if cfg.data is None or cfg.data.noise == "estimate" or not problem.has_exact:
         return []
-    measured = cfg.data.measurements
-    exact = problem.exact(torch.as_tensor(measured.x, dtype=torch.float64)).detach().numpy().reshape(-1)
-    rms = float(((exact - measured.u) ** 2).mean() ** 0.5)
-    if rms <= 3 * cfg.data.noise:
-        return []
-    return [f"data.file: the measurements differ from problem.exact by {rms:.3g} (rms), {rms / cfg.data.noise:.1f} "
-            f"times the noise level given ({cfg.data.noise:g}): the file, its units, the noise level or the "
-            f"true values in params disagree"]
+    measured, levels = cfg.data.measurements, noise_levels(cfg.data)
+    exact = problem.exact(torch.as_tensor(measured.x, dtype=torch.float64)).detach().numpy()
+    columns = [problem.fields.index(f) for f in measured.fields] if problem.is_system else [0]
+    rms = ((exact.reshape(len(measured.x), -1)[:, columns] - measured.values) ** 2).mean(axis=0) ** 0.5
+    found = []
+    for f, misfit, level in zip(measured.fields, rms, levels):
+        if misfit > 3 * level:
+            which = f" of {f}" if problem.is_system else ""
+            found.append(f"data.file: the measurements{which} differ from problem.exact by {misfit:.3g} (rms), "
+                         f"{misfit / level:.1f} times the noise level given ({level:g}): the file, its units, the "
+                         f"noise level or the true values in params disagree")
+    return found
 
 
 def memory_estimate(cfg: RunConfig, problem) -> int:
@@ -273,7 +279,8 @@ def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
         dirichlet = [str(bc.side) for bc in conditions if type(bc).__name__ == "Dirichlet"]
         need = ("u(x, t0) given, Dirichlet ends that agree with it at t0, and one space dimension"
                 if problem.domain.time_dim is not None else
-                "Dirichlet data at one end or both" if problem.domain.dim == 1 else "Dirichlet data on all four sides")
+                "Dirichlet data at one end or both" if problem.domain.dim == 1 else
+                "Dirichlet data on all four sides that agree at the corners")
         raise ConfigError(f"network.hard_bc: got true, but an output transform needs {need}, and "
                           f"{problem.title()} has it on " + (", ".join(dirichlet) or "none")
                           + "; use auto (exact where possible, the rest as loss terms) or false")
@@ -282,14 +289,14 @@ def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
     covered = [*covered, *(bc for bc in conditions if getattr(bc, "exact_by_network", False))]
     torch.manual_seed(cfg.training.seed)
 
-    def mlp(outputs: int, positive: list) -> MLP:
+    def mlp(outputs: int, positive: list, transform=None) -> MLP:
         return MLP(problem.domain.lower, problem.domain.upper, cfg.network.layers, make_activation, transform,
                    out_dim=outputs, dtype=dtype, device=device, periodic=periodic, positive=positive,
                    modes=defaults.fourier_modes(cfg.network, problem))
     if cfg.network.separate:  # drawn one after the other from the seed
-        model = SeparateMLPs([mlp(1, [0] if f in problem.positive else []) for f in problem.fields])
+        model = SeparateMLPs([mlp(1, [0] if f in problem.positive else []) for f in problem.fields], transform)
     else:
-        model = mlp(len(problem.fields), [problem.fields.index(f) for f in problem.positive])
+        model = mlp(len(problem.fields), [problem.fields.index(f) for f in problem.positive], transform)
     return model.to(device=device, dtype=dtype), [bc for bc in conditions if bc not in covered]
 
 
@@ -310,10 +317,6 @@ def build_formulation(cfg: RunConfig):
 def validate(cfg: RunConfig, force: bool = False) -> Plan:
     """Every check short of training (module docstring); the run's parts, built and ready."""
     problem, make_activation, warnings = check_problem(cfg, force)
-    if problem.is_system and (cfg.data is not None or learnt_specs(cfg.problem.params)):
-        raise ConfigError(f"{'data' if cfg.data is not None else 'problem.params'}: a system of PDEs "
-                          f"({', '.join(problem.fields)}) cannot learn parameters from data yet; solve it with "
-                          f"every parameter given, or write one field")
     cfg = resolve(cfg, problem)
     training = cfg.training
     device, dtype = resolve_device(training.device), getattr(torch, training.dtype)
@@ -337,7 +340,8 @@ def validate(cfg: RunConfig, force: bool = False) -> Plan:
     if cfg.data is not None:
         found = cfg.data.measurements
         measured = (torch.as_tensor(found.x, dtype=dtype, device=device),
-                    torch.as_tensor(found.u, dtype=dtype, device=device).reshape(-1, 1))
+                    torch.as_tensor(found.values, dtype=dtype, device=device),
+                    [problem.fields.index(f) for f in found.fields] if problem.is_system else None)
     loss = PinnLoss(problem, batch, training.weights, formulation, derivative_path(cfg, model), training.compile,
                     measured, tuple(learnt))
     if learnt:

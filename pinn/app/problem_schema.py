@@ -38,8 +38,9 @@ def domain_box(ctx, path, value):
     if isinstance(value, dict):
         names = list(value)
         wanted = [n for n in (*SPACE_AXES, expr.TIME) if n in value]
-        if "x" not in value or names != wanted:
-            ctx.expect(path, value, "x, optionally y, optionally t, in that order, e.g. {x: [-1, 1], t: [0, 1]}")
+        if ("x" not in value and names != [expr.TIME]) or names != wanted:
+            ctx.expect(path, value, "x, optionally y, optionally t, in that order, e.g. {x: [-1, 1], t: [0, 1]}; "
+                                    "or t alone, {t: [0, 3]}, for ordinary differential equations in time")
         return {name: _bounds(ctx, path + (name,), value[name], "[lo, hi], e.g. [0, 1]") for name in names}
     example = "one [lo, hi] per coordinate, e.g. [[0, 1]] or [[-2, 2], [-2, 2]], or {x: [-1, 1], t: [0, 1]}"
     if not isinstance(value, list) or not 1 <= len(value) <= 2:

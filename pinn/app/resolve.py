@@ -102,9 +102,11 @@ def _read_data(cfg: RunConfig, problem) -> RunConfig:
     path = given if given.is_absolute() or ctx.source.startswith("<") else Path(ctx.source).parent / given
     domain = problem.domain
     try:
-        found = measured.read(path, domain.names, domain.bounds)
+        found = measured.read(path, domain.names, domain.bounds, problem.fields if problem.is_system else None)
     except measured.DataError as e:
         ctx.fail(("data", "file"), f"{path}: {e}")
+    if isinstance(cfg.data.noise, dict):
+        _check_levels(ctx, cfg.data.noise, found.fields, problem, path)
     if found.count <= len(learnt):
         ctx.fail(("data", "file"), f"{path}: {found.count} measurement(s) cannot determine {len(learnt)} learnt "
                                    f"parameter(s); at least {len(learnt) + 1} are needed")
@@ -114,6 +116,21 @@ def _read_data(cfg: RunConfig, problem) -> RunConfig:
                                     f"noise level as a number")
     data = dataclasses.replace(cfg.data, file=str(path.resolve()), measurements=found)
     return dataclasses.replace(cfg, data=data)
+
+
+def _check_levels(ctx, levels: dict, measured: tuple, problem, path: Path):
+    """A system's noise levels by field: one for each field the file measures, none for others."""
+    if not problem.is_system:
+        ctx.expect(("data", "noise"), levels, "estimate, or the noise's standard deviation (a number > 0, in units "
+                                              "of u); levels by field are for a system")
+    for f in levels:
+        if f not in measured:
+            ctx.fail(("data", "noise", f), f"{path} measures {', '.join(measured)}, not {f!r}" if f in problem.fields
+                     else f"there is no field {f!r}; the fields are {', '.join(problem.fields)}")
+    missing = [f for f in measured if f not in levels]
+    if missing:
+        ctx.fail(("data", "noise"), f"has no level for {', '.join(missing)}, which {path} measures; give one for "
+                                    f"each measured field, or one number for all, or estimate")
 
 
 def resolved(cfg: RunConfig) -> RunConfig:

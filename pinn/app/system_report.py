@@ -93,10 +93,11 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
 def _curves(problem, ev: Evaluation, title: str):
     x = ev.x[:, 0]
     fig, axes = plt.subplots(2, 1, figsize=(7.5, 6.5), sharex=True)
+    source = ev.metrics.get("reference", "reference")
     for f, values in ev.fields.items():
         line, = axes[0].plot(x, values, lw=1.2, label=f"PINN {f}")
         if f in ev.references:
-            axes[0].plot(x, ev.references[f], color=line.get_color(), lw=2.5, alpha=0.35, label=f"exact {f}")
+            axes[0].plot(x, ev.references[f], color=line.get_color(), lw=2.5, alpha=0.35, label=f"{source} {f}")
             axes[1].semilogy(x, _for_log_axis(values - ev.references[f]), color=line.get_color(), label=f)
     if not ev.references:
         axes[1].semilogy(x, _for_log_axis(ev.residual), color="tab:red", label="|residuals|")

@@ -190,6 +190,9 @@ class _Compiler:
         column = None
         if isinstance(node, (ast.Attribute, ast.Subscript)):
             offset = node.value.end_col_offset  # point at the '.' or '[', not at what precedes it
+        elif isinstance(node, ast.BinOp):  # at the operator: x + y^3 - 2 is (x + y) ^ (3 - 2)
+            between = self._encoded[node.left.end_col_offset:node.right.col_offset]
+            offset = node.left.end_col_offset + len(between) - len(between.lstrip(b" ()"))
         else:
             offset = getattr(node, "col_offset", None)
         if offset is not None:  # ast offsets count UTF-8 bytes

@@ -196,6 +196,14 @@ class Fields(Mapping):
                                     {key: value[:, j:j + 1] for key, value in (known or {}).items()})
                         for j, name in enumerate(self.names)}
 
+    @classmethod
+    def of(cls, x: Tensor, fields: dict) -> "Fields":
+        """Fields from a Field-like object per name (a field under an exact-boundary transform
+        is a :class:`TransformedField`)."""
+        made = cls.__new__(cls)
+        made.x, made.names, made._fields = x, tuple(fields), dict(fields)
+        return made
+
     def __getitem__(self, name: str):
         return self._fields[name]
 

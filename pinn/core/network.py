@@ -48,6 +48,19 @@ class HardDirichlet(nn.Module):
         return self.lift(x) + self.distance(x) * n
 
 
+class FieldTransforms(nn.Module):
+    """A system's exact Dirichlet data, field by field: output column j is ``columns[j]`` (a
+    :class:`HardDirichlet`) applied to N_j where the field has one, N_j itself elsewhere."""
+
+    def __init__(self, columns: Mapping[int, HardDirichlet]):
+        super().__init__()
+        self.columns = dict(columns)
+
+    def forward(self, x: Tensor, n: Tensor) -> Tensor:
+        return torch.cat([self.columns[j](x, n[:, j:j + 1]) if j in self.columns else n[:, j:j + 1]
+                          for j in range(n.shape[1])], dim=1)
+
+
 class InputMap(nn.Module):
     """h(x): the plain coordinates scaled to [-1, 1] (first, in axis order), then K cosine and K
     sine features of each periodic coordinate (module docstring). No trainable parameters."""
@@ -160,14 +173,13 @@ class MLP(nn.Module):
 
 class SeparateMLPs(nn.Module):
     """One :class:`MLP` per output (``network.separate``: a system's fields share no weights),
-    their outputs side by side; the same interface as one MLP with ``len(nets)`` outputs. No
-    output transform (a system's conditions are loss terms)."""
+    their outputs side by side, then the system's ``transform`` (:class:`FieldTransforms`); the
+    same interface as one MLP with ``len(nets)`` outputs."""
 
-    transform = None
-
-    def __init__(self, nets: Sequence[MLP]):
+    def __init__(self, nets: Sequence[MLP], transform: FieldTransforms | None = None):
         super().__init__()
         self.nets = nn.ModuleList(nets)
+        self.transform = transform
 
     def body_output(self, x: Tensor) -> Tensor:
         return torch.cat([net.body_output(x) for net in self.nets], dim=1)
@@ -181,4 +193,5 @@ class SeparateMLPs(nn.Module):
         return {key: torch.cat([jet[key] for jet in jets], dim=1) for key in jets[0]}
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.body_output(x)
+        n = self.body_output(x)
+        return n if self.transform is None else self.transform(x, n)

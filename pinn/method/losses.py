@@ -88,7 +88,7 @@ class PinnLoss:
                  compile: bool = False, measured: tuple | None = None, learnt: tuple = ()):
         self.problem, self.batch, self.formulation = problem, batch, formulation
         self.derivatives, self.compile = derivatives, compile
-        self.measured, self.learnt = measured, learnt  # (x, u) of the data; names of learnt coefficients
+        self.measured, self.learnt = measured, learnt  # (x, u, columns) of the data; names of learnt coefficients
         self._transform_fields = None  # (x, lift, distance) of the current batch
         self._body_jet = None  # x -> {key: ∂^key N(x)}, set by build_taylor() on the Taylor path
         self.streams = None  # the taylor.Streams the Taylor path carries, once build_taylor() has run
@@ -159,7 +159,8 @@ class PinnLoss:
         at u = 0, the source's) and the data and boundary terms by 1 / mean u_i², so that each term
         is relative and the balance between physics and data does not depend on the units of u or
         of the equation (a conductivity of 1e-3 left a residual too small to count: 1.9 % off).
-        Both means are a sum over a count, as the terms reduce."""
+        Both means are a sum over a count, as the terms reduce. A system's measured fields are
+        weighed alike: each column's misfit scaled by √(mean u_i² / mean of its own u_i²)."""
         x = self.batch.x[self.batch.interior]
         with torch.enable_grad():
             zero = self.problem.residual_at_zero(x)
@@ -167,6 +168,10 @@ class PinnLoss:
         source = float(zero.detach().square().sum() / zero.numel())
         measured = self.measured[1]
         data = float(measured.square().sum() / measured.numel())
+        if measured.shape[1] > 1:  # a system's fields weigh alike whatever their sizes: each by its own mean
+            own = measured.square().mean(dim=0)
+            term, = (term for term in self.terms if isinstance(term, DataTerm))
+            term.scale = torch.where(own > 0, (data / own).sqrt(), torch.ones_like(own))
         for term in self.terms:
             if term.name in ("residual", "complementarity", *self.problem.equations) and source > 0:
                 term.weight = term.weight * INVERSE_PHYSICS_WEIGHT / source
@@ -203,7 +208,7 @@ class PinnLoss:
         return torch.cat(parts)
 
     def data_misfit(self, trainables) -> Tensor:
-        """u(x_i) − u_i at the measurement points, shape (n, 1)."""
+        """u(x_i) − u_i at the measurement points, shape (n, m): m measured fields."""
         data, = (term for term in self.terms if isinstance(term, DataTerm))
         return data.misfit(trainables)
 
@@ -242,6 +247,14 @@ class PinnLoss:
         transform = getattr(network, "transform", None)
         if transform is None:
             return body, body
+        if self.problem.is_system:  # FieldTransforms: each transformed field by itself
+            if self._transform_fields is None or self._transform_fields[0] is not x:
+                self._transform_fields = (x, {j: (ConstantField(x, t.lift), ConstantField(x, t.distance))
+                                              for j, t in transform.columns.items()})
+            _, parts = self._transform_fields
+            names = self.problem.fields
+            return Fields.of(x, {f: TransformedField(body[f], *parts[j]) if j in parts else body[f]
+                                 for j, f in enumerate(names)}), body
         if self._transform_fields is None or self._transform_fields[0] is not x:
             self._transform_fields = (x, ConstantField(x, transform.lift), ConstantField(x, transform.distance))
         _, lift, distance = self._transform_fields

@@ -135,14 +135,20 @@ class GaugeTerm(LossTerm):
 
 
 class DataTerm(LossTerm):
-    """An inverse problem's misfit u(x_k) − u_k at its measurements ``(x, u)``."""
+    """An inverse problem's misfit u(x_k) − u_k at its measurements ``(x, u, columns)``: u (n, 1)
+    of one field (``columns`` None), or (n, m) of the network's output ``columns`` of a system,
+    each column scaled by ``scale`` (m,) in the loss (:meth:`PinnLoss.make_relative`)."""
 
     def __init__(self, weight: float, measured: tuple):
         super().__init__("data", weight)
-        self.x, self.u = measured
+        self.x, self.u, self.columns = measured
+        self.scale = None
 
     def misfit(self, trainables) -> Tensor:
-        return trainables.network(self.x) - self.u
+        """The fitted less the measured values, (n, m)."""
+        output = trainables.network(self.x)
+        return (output if self.columns is None else output[:, self.columns]) - self.u
 
     def pointwise(self, values):
-        return self.misfit(values.trainables)
+        misfit = self.misfit(values.trainables)
+        return misfit if self.scale is None else misfit * self.scale

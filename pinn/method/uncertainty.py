@@ -132,26 +132,32 @@ def sensitivity(trainables, loss, say=None) -> torch.Tensor:
     left, singular, right_t = torch.linalg.svd(a, full_matrices=False)
     keep = singular > RCOND * singular[0]
     change = -right_t[keep].T @ ((left[:, keep].T @ b) / singular[keep, None])  # δw per unit of each z
-    measured_x, _ = loss.measured
+    measured_x, _, columns = loss.measured
+    fitted = (lambda x: trainables.network(x)) if columns is None else (lambda x: trainables.network(x)[:, columns])
     with torch.enable_grad():
-        return torch.cat([_jacobian(trainables.network(measured_x[start:start + ROWS_PER_PASS]), weights) @ change
+        return torch.cat([_jacobian(fitted(measured_x[start:start + ROWS_PER_PASS]), weights) @ change
                           for start in range(0, measured_x.shape[0], ROWS_PER_PASS)])
 
 
-def identify(trainables, loss, noise: float | None, say=None) -> Identification:
-    """Standard errors and 95 % intervals of the learnt coefficients at the trainables' current state
-    (``say``: a function that hears progress on long Jacobians)."""
+def identify(trainables, loss, noise, say=None, fields: tuple = ("u",)) -> Identification:
+    """Standard errors and 95 % intervals of the learnt coefficients at the trainables' current state;
+    ``noise``: None (estimated) or the level of each measured field in ``fields`` (``say``: a
+    function that hears progress on long Jacobians)."""
     names, coefficients = loss.learnt, trainables.coefficients
     with torch.no_grad():
-        misfit = loss.data_misfit(trainables).reshape(-1).double()
+        by_field = loss.data_misfit(trainables).double()
+    misfit = by_field.reshape(-1)
     n, p = misfit.numel(), len(names)
     s = sensitivity(trainables, loss, say).double().cpu()
     unit_spread, determined = _spread(s)
     dof = n - determined.shape[1]  # the data fit as many numbers as they determine
     estimated = noise is None
-    sigma = float(misfit.norm() / math.sqrt(dof)) if estimated else noise
     quantile = float(stats.t.ppf(0.975, dof)) if estimated else float(stats.norm.ppf(0.975))
-    spread = [sigma * se for se in unit_spread]
+    if by_field.shape[1] == 1:
+        sigma = float(misfit.norm() / math.sqrt(dof)) if estimated else float(noise[0])
+        spread = [sigma * se for se in unit_spread]
+    else:
+        sigma, spread = _whitened(s, by_field, noise, determined.shape[1], fields)
     estimates = {}
     for i, name in enumerate(names):
         spec, z = coefficients.specs[name], float(coefficients.raw[name].detach())
@@ -166,6 +172,20 @@ def identify(trainables, loss, noise: float | None, say=None) -> Identification:
     if determined.shape[1] < p:
         result.combinations = _combinations(names, coefficients, s, determined)
     return result
+
+
+def _whitened(s: torch.Tensor, misfit: torch.Tensor, noise, determined: int, fields: tuple) -> tuple[dict, list]:
+    """Several measured fields, each with its own noise level σ_j (given, or estimated from its
+    misfit with its share n_j − r·n_j/N of the degrees of freedom): Cov(z) = (S_wᵀ S_w)⁻¹ with the
+    rows of S divided by their field's σ_j. Returns the levels by field and se(z)."""
+    misfit = misfit.cpu()
+    rows, count = misfit.shape
+    if noise is None:
+        share = rows - determined / count  # n_j − r·n_j/N with n_j = rows, N = rows·count
+        noise = (misfit.square().sum(dim=0) / share).sqrt()
+    levels = torch.as_tensor(noise, dtype=torch.float64)
+    spread, _ = _spread(s / levels.repeat(rows)[:, None])
+    return {f: float(level) for f, level in zip(fields, levels)}, spread
 
 
 def _spread(s: torch.Tensor) -> tuple[list, torch.Tensor]:

@@ -12,12 +12,13 @@ from pinn.problems.navier_stokes import Kovasznay, LidDrivenCavity
 from pinn.problems.bvp1d import Beam1D, Bratu1D, Helmholtz1D, Layer1D, Mixed1D, Poisson1D, Robin1D, VarCoef1D
 from pinn.problems.evolution import AllenCahn1D, Burgers1D, Heat1D, Wave1D
 from pinn.problems.obstacle import Parabola1D, Radial2D, Tent1D
+from pinn.problems.reaction_diffusion import GrayScott1D
 from pinn.problems.system import ExpressionSystem
 
 REGISTRY: dict[str, type[Problem]] = {
     cls.name: cls for cls in (Poisson1D, Mixed1D, Robin1D, VarCoef1D, Layer1D, Bratu1D, Helmholtz1D, Beam1D,
                               Tent1D, Parabola1D, Radial2D, Heat1D, Wave1D, Burgers1D, AllenCahn1D,
-                              AmericanPut, AmericanCall, Kovasznay, LidDrivenCavity)}
+                              AmericanPut, AmericanCall, Kovasznay, LidDrivenCavity, GrayScott1D)}
 
 
 def resolve_params(type_name: str, params: Mapping | None, declared: Mapping | None = None) -> dict:

@@ -29,10 +29,10 @@ import torch
 
 from pinn.core.domains import Domain
 from pinn.core.field import Field, Fields, FieldView, pick
-from pinn.core.network import HardDirichlet
 from pinn.core.params import Param
-from pinn.problems.conditions import BoundaryCondition, Dirichlet, Neumann, ValueFn, constant
-from pinn.problems.evolution_transform import initial_data_mismatches, initial_kinks, space_time_transform
+from pinn.problems.conditions import BoundaryCondition, ValueFn
+from pinn.problems import exact_dirichlet
+from pinn.problems.evolution_transform import initial_data_mismatches, initial_kinks
 
 Tensor = torch.Tensor
 
@@ -187,87 +187,11 @@ class Problem(ABC):
                            for k, v in self.params.items())
         return f"{self.name}({params})" if params else self.name
 
-    def hard_dirichlet(self) -> tuple[HardDirichlet, list[BoundaryCondition]] | None:
+    def hard_dirichlet(self) -> tuple[object, list[BoundaryCondition]] | None:
         """An output transform that satisfies Dirichlet data exactly, with the conditions it
-        covers; None when there is none (1D, 2D boxes with data on every side, and space–time
-        problems with u₀ given: :mod:`pinn.problems.evolution_transform`).
-
-        With t = (x − a)/(b − a) and Dirichlet data at the ends E ⊂ {a, b},
-
-            u = g(x) + c · t^{p_a} (1 − t)^{p_b} · N(x),
-
-        g the linear interpolant of the data (constant with one end), p_e = 1 for e in E (0
-        otherwise), and c normalising the factor's maximum to 1. Where an end also has u' = 0 and
-        g is constant (a clamped end), p_e = 2: then u' = 0 holds exactly too.
-        """
-        if self.is_system:  # per-field exact data: not yet; a system's conditions are loss terms
-            return None
-        if self.domain.time_dim is not None:
-            return space_time_transform(self)
-        if self.domain.dim == 2:
-            return self._hard_dirichlet_box()
-        if self.domain.dim != 1:
-            return None
-        (lo, hi), = self.domain.bounds
-        dirichlet = {bc.side.value: bc for bc in self.conditions if isinstance(bc, Dirichlet)}
-        if not dirichlet:
-            return None
-        point = lambda v: torch.tensor([[v]], dtype=torch.float64)
-        data = {v: float(bc.value(point(v))) for v, bc in dirichlet.items()}
-        length = hi - lo
-        covered = list(dirichlet.values())
-        if len(data) == 2 and data[lo] != data[hi]:
-            ga, gb = data[lo], data[hi]
-            lift = lambda x: ga + (gb - ga) * (x - lo) / length
-        else:
-            lift = constant(next(iter(data.values())))
-            for bc in self.conditions:
-                if isinstance(bc, Neumann) and bc.side.value in data and float(bc.value(point(bc.side.value))) == 0:
-                    covered.append(bc)
-        clamped = {bc.side.value for bc in covered if isinstance(bc, Neumann)}
-        p_a = (lo in data) + (lo in clamped)
-        p_b = (hi in data) + (hi in clamped)
-        peak = (p_a / (p_a + p_b)) ** p_a * (p_b / (p_a + p_b)) ** p_b
-        distance = lambda x: ((x - lo) / length) ** p_a * ((hi - x) / length) ** p_b / peak
-        return HardDirichlet(lift, distance), covered
-
-    def _hard_dirichlet_box(self):
-        """2D, Dirichlet data g on all four sides:  u = G(x, y) + d(x, y) N(x, y)  with
-
-            d = 16 s(1 − s) t(1 − t),   s = (x − a)/(b − a),  t = (y − c)/(d − c),
-
-        and G the transfinite (Coons) interpolant of g, which equals g on the whole boundary:
-
-            G = (1−s) g(a, y) + s g(b, y) + (1−t) g(x, c) + t g(x, d)
-                − [(1−s)(1−t) g(a, c) + s(1−t) g(b, c) + (1−s)t g(a, d) + st g(b, d)].
-
-        G reads g on the boundary only, so data defined there alone (a singular exact solution's
-        trace, say) are fine.
-        """
-        faces = {(bc.side.dim, bc.side.value): bc for bc in self.conditions if isinstance(bc, Dirichlet)}
-        (a, b), (c, d) = self.domain.bounds
-        if set(faces) != {(0, a), (0, b), (1, c), (1, d)}:
-            return None
-
-        def on(bc, xs, ys):
-            return bc.value(torch.cat([xs, ys], dim=1))
-
-        def lift(p):
-            x, y = p[:, :1], p[:, 1:]
-            s, t = (x - a) / (b - a), (y - c) / (d - c)
-            full = lambda v: torch.full_like(x, v)
-            left, right = on(faces[0, a], full(a), y), on(faces[0, b], full(b), y)
-            bottom, top = on(faces[1, c], x, full(c)), on(faces[1, d], x, full(d))
-            corners = ((1 - s) * (1 - t) * on(faces[0, a], full(a), full(c))
-                       + s * (1 - t) * on(faces[0, b], full(b), full(c))
-                       + (1 - s) * t * on(faces[0, a], full(a), full(d))
-                       + s * t * on(faces[0, b], full(b), full(d)))
-            return (1 - s) * left + s * right + (1 - t) * bottom + t * top - corners
-
-        def distance(p):
-            s, t = (p[:, :1] - a) / (b - a), (p[:, 1:] - c) / (d - c)
-            return 16 * s * (1 - s) * t * (1 - t)
-        return HardDirichlet(lift, distance), list(faces.values())
+        covers; None when there is none (:mod:`pinn.problems.exact_dirichlet`: 1D, 2D boxes with
+        data on every side, space–time problems with u₀ given; a system's fields one by one)."""
+        return exact_dirichlet.transform(self)
 
 
 def order_of(residual_order: int, conditions: Sequence[BoundaryCondition]) -> int:

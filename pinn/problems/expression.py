@@ -408,6 +408,8 @@ def domain_of(given) -> Domain:
     the list form (x, then y)."""
     if not isinstance(given, dict):
         return Box(tuple((float(lo), float(hi)) for lo, hi in given))
+    if list(given) == [expr.TIME]:  # ordinary differential equations in time: an interval named t
+        return Box((given[expr.TIME],), (expr.TIME,))
     space = Box(tuple(given[n] for n in given if n != expr.TIME), tuple(n for n in given if n != expr.TIME))
     return SpaceTime(space, given[expr.TIME]) if expr.TIME in given else space
 

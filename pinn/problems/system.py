@@ -33,11 +33,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from pinn.core import expr
 from pinn.problems.base import Problem
 from pinn.problems.conditions import Dirichlet, Periodic, Robin
+from pinn.problems.references import ivp
 from pinn.problems.expression import DefinitionError, ExpressionProblem, domain_of
 
 Tensor = torch.Tensor
@@ -243,3 +245,11 @@ class ExpressionSystem(ExpressionProblem):
         return f"{', '.join(self.fields)}: {', '.join(self.equations)}" + (f" ({params})" if params else "")
 
     ode_ready = False  # solve_bvp's explicit form is for one field
+
+    @property
+    def reference_name(self) -> str | None:
+        """An initial value problem in ordinary differential equations has solve_ivp's reference."""
+        return None if ivp.unready(self) else ivp.SOLVE_IVP
+
+    def reference_values(self, points: np.ndarray) -> np.ndarray:
+        return ivp.solve(self, points[:, 0])

@@ -19,7 +19,7 @@ from pinn.problems.references import active_set
 SOLVE_BVP_TOL = 1e-8         # relative residual of the collocation solution (the issue asks <= 1e-8)
 SOLVE_BVP_MAX_NODES = 200_000
 FD_ACTIVE_SET = "fd-active-set"
-OWN = ("cole-hopf", "etdrk4", "crank-nicolson", "fd-vorticity")  # references a problem computes itself
+OWN = ("cole-hopf", "etdrk4", "crank-nicolson", "fd-vorticity", "solve_ivp")  # references a problem computes itself
 KINDS = ("auto", "exact", "solve_bvp", FD_ACTIVE_SET, *OWN, "none")
 
 

@@ -29,18 +29,19 @@ def etdrk4(u0, nonlinear, diffusion: float, lower: float, period: float, modes: 
            times) -> np.ndarray:
     """u at each of ``times`` (ascending, from 0; each a multiple of ``step``) on the ``modes``
     equispaced nodes lower + P j/modes: solves u_t = D u_xx + N(u), N = ``nonlinear(u, k, û)`` given
-    u on the nodes, the wavenumbers k and û = rfft(u); returns N's rfft."""
+    u on the nodes, the wavenumbers k and û = rfft(u); returns N's rfft. A system of m fields
+    gives ``diffusion`` as m numbers and ``u0`` m rows, and gets (times, m, modes/2 + 1)."""
     x = lower + period * np.arange(modes) / modes
     k = 2 * np.pi / period * np.arange(modes // 2 + 1)
-    linear = -diffusion * k ** 2
+    linear = -np.asarray(diffusion, dtype=np.float64)[..., None] * k ** 2  # (K,), or (m, K) for m fields
     h = step
     e, e2 = np.exp(h * linear), np.exp(h * linear / 2)
     roots = np.exp(1j * np.pi * (np.arange(1, CONTOUR_POINTS + 1) - 0.5) / CONTOUR_POINTS)
-    lr = h * linear[:, None] + roots[None, :]
-    q = h * np.real(np.mean((np.exp(lr / 2) - 1) / lr, axis=1))
-    f1 = h * np.real(np.mean((-4 - lr + np.exp(lr) * (4 - 3 * lr + lr ** 2)) / lr ** 3, axis=1))
-    f2 = h * np.real(np.mean((2 + lr + np.exp(lr) * (-2 + lr)) / lr ** 3, axis=1))
-    f3 = h * np.real(np.mean((-4 - 3 * lr - lr ** 2 + np.exp(lr) * (4 - lr)) / lr ** 3, axis=1))
+    lr = h * linear[..., None] + roots
+    q = h * np.real(np.mean((np.exp(lr / 2) - 1) / lr, axis=-1))
+    f1 = h * np.real(np.mean((-4 - lr + np.exp(lr) * (4 - 3 * lr + lr ** 2)) / lr ** 3, axis=-1))
+    f2 = h * np.real(np.mean((2 + lr + np.exp(lr) * (-2 + lr)) / lr ** 3, axis=-1))
+    f3 = h * np.real(np.mean((-4 - 3 * lr - lr ** 2 + np.exp(lr) * (4 - lr)) / lr ** 3, axis=-1))
     n_hat = lambda v: nonlinear(np.fft.irfft(v, modes), k, v)
     v = np.fft.rfft(u0(x))
     out, now = [], 0

@@ -1,0 +1,137 @@
+"""Dirichlet data imposed exactly by the network's output transform u = g + d·N (``network.hard_bc``).
+
+* **An interval** with data at the ends E ⊂ {a, b}: with s = (x − a)/(b − a),
+
+      u = g(x) + c · s^{p_a} (1 − s)^{p_b} · N(x),
+
+  g the linear interpolant of the data (constant with one end), p_e = 1 for e in E (0
+  otherwise), and c normalising the factor's maximum to 1. Where an end also has u' = 0 and g is
+  constant (a clamped end), p_e = 2: then u' = 0 holds exactly too.
+* **A 2D box** with data g on all four sides that agree at the corners: u = G + d·N,
+  d = 16 s(1 − s) t(1 − t), G the transfinite (Coons) interpolant of g (:func:`on_box`).
+* **Space–time** with u₀ given: :mod:`pinn.problems.evolution_transform`.
+* **A system**: each field on its own, from the conditions on that field — a field with data
+  covering its interval's ends or its box's four sides gets its transform, the others stay
+  free (:class:`pinn.core.network.FieldTransforms`). Not yet in space–time.
+"""
+from __future__ import annotations
+
+import torch
+
+from pinn.core.network import FieldTransforms, HardDirichlet
+from pinn.problems.conditions import Dirichlet, Neumann, constant
+from pinn.problems.evolution_transform import space_time_transform
+
+
+def transform(problem):
+    """(the output transform, the conditions it covers) for ``problem``, or None."""
+    if problem.is_system:
+        return _per_field(problem)
+    if problem.domain.time_dim is not None:
+        return space_time_transform(problem)
+    return _of(problem.domain, problem.conditions)
+
+
+def _of(domain, conditions):
+    if domain.dim == 2:
+        return on_box(domain, conditions)
+    if domain.dim == 1:
+        return on_interval(domain, conditions)
+    return None
+
+
+def _per_field(problem):
+    if problem.domain.time_dim is not None:
+        return None
+    found, covered = {}, []
+    for j, f in enumerate(problem.fields):
+        made = _of(problem.domain, [bc for bc in problem.conditions if getattr(bc, "field", None) == f])
+        if made is not None:
+            found[j], covers = made
+            covered += covers
+    return (FieldTransforms(found), covered) if found else None
+
+
+def on_interval(domain, conditions):
+    """The interval's transform (module docstring) from the Dirichlet and clamping ``conditions``."""
+    (lo, hi), = domain.bounds
+    dirichlet = {bc.side.value: bc for bc in conditions if isinstance(bc, Dirichlet)}
+    if not dirichlet:
+        return None
+    point = lambda v: torch.tensor([[v]], dtype=torch.float64)
+    data = {v: float(bc.value(point(v))) for v, bc in dirichlet.items()}
+    length = hi - lo
+    covered = list(dirichlet.values())
+    if len(data) == 2 and data[lo] != data[hi]:
+        ga, gb = data[lo], data[hi]
+        lift = lambda x: ga + (gb - ga) * (x - lo) / length
+    else:
+        lift = constant(next(iter(data.values())))
+        for bc in conditions:
+            if isinstance(bc, Neumann) and bc.side.value in data and float(bc.value(point(bc.side.value))) == 0:
+                covered.append(bc)
+    clamped = {bc.side.value for bc in covered if isinstance(bc, Neumann)}
+    p_a = (lo in data) + (lo in clamped)
+    p_b = (hi in data) + (hi in clamped)
+    peak = (p_a / (p_a + p_b)) ** p_a * (p_b / (p_a + p_b)) ** p_b
+    distance = lambda x: ((x - lo) / length) ** p_a * ((hi - x) / length) ** p_b / peak
+    return HardDirichlet(lift, distance), covered
+
+
+def on_box(domain, conditions):
+    """2D, Dirichlet data g on all four sides:  u = G(x, y) + d(x, y) N(x, y)  with
+
+        d = 16 s(1 − s) t(1 − t),   s = (x − a)/(b − a),  t = (y − c)/(d − c),
+
+    and G the transfinite (Coons) interpolant of g, which equals g on the whole boundary:
+
+        G = (1−s) g(a, y) + s g(b, y) + (1−t) g(x, c) + t g(x, d)
+            − [(1−s)(1−t) g(a, c) + s(1−t) g(b, c) + (1−s)t g(a, d) + st g(b, d)].
+
+    G reads g on the boundary only, so data defined there alone (a singular exact solution's
+    trace, say) are fine.
+    """
+    faces = {(bc.side.dim, bc.side.value): bc for bc in conditions if isinstance(bc, Dirichlet)}
+    (a, b), (c, d) = domain.bounds
+    if set(faces) != {(0, a), (0, b), (1, c), (1, d)}:
+        return None
+
+    def on(bc, xs, ys):
+        return bc.value(torch.cat([xs, ys], dim=1))
+
+    if _corners_disagree(faces, on, (a, b), (c, d)):
+        return None
+
+    def lift(p):
+        x, y = p[:, :1], p[:, 1:]
+        s, t = (x - a) / (b - a), (y - c) / (d - c)
+        full = lambda v: torch.full_like(x, v)
+        left, right = on(faces[0, a], full(a), y), on(faces[0, b], full(b), y)
+        bottom, top = on(faces[1, c], x, full(c)), on(faces[1, d], x, full(d))
+        corners = ((1 - s) * (1 - t) * on(faces[0, a], full(a), full(c))
+                   + s * (1 - t) * on(faces[0, b], full(b), full(c))
+                   + (1 - s) * t * on(faces[0, a], full(a), full(d))
+                   + s * t * on(faces[0, b], full(b), full(d)))
+        return (1 - s) * left + s * right + (1 - t) * bottom + t * top - corners
+
+    def distance(p):
+        s, t = (p[:, :1] - a) / (b - a), (p[:, 1:] - c) / (d - c)
+        return 16 * s * (1 - s) * t * (1 - t)
+    return HardDirichlet(lift, distance), list(faces.values())
+
+
+CORNER_TOLERANCE = 1e-9  # relative to 1 + the largest corner value
+
+
+def _corners_disagree(faces, on, xs, ys) -> bool:
+    """Whether two sides' data differ at a shared corner (a lid-driven cavity's u = 1 on the lid,
+    0 on the walls): G then takes one side's corner value along the other side (u = y on the
+    cavity's walls), so the conditions stay loss terms."""
+    point = lambda v: torch.tensor([[v]], dtype=torch.float64)
+    gaps, sizes = [], []
+    for x in xs:
+        for y in ys:
+            vertical, horizontal = float(on(faces[0, x], point(x), point(y))), float(on(faces[1, y], point(x), point(y)))
+            gaps.append(abs(vertical - horizontal))
+            sizes += [abs(vertical), abs(horizontal)]
+    return max(gaps) > CORNER_TOLERANCE * (1 + max(sizes))
