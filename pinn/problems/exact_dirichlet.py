@@ -11,10 +11,13 @@
   d = 16 s(1 − s) t(1 − t), G the transfinite (Coons) interpolant of g (:func:`on_box`).
 * **Space–time** with u₀ given: :mod:`pinn.problems.evolution_transform`.
 * **A system**: each field on its own, from the conditions on that field — a field with data
-  covering its interval's ends or its box's four sides gets its transform, the others stay
-  free (:class:`pinn.core.network.FieldTransforms`). Not yet in space–time.
+  at its interval's ends, on its box's four sides, or (in space–time) its initial value gets its
+  transform, the others stay free (:class:`pinn.core.network.FieldTransforms`); a ``positive``
+  field never does (its body is softplus(N) ≥ 0, and g + d·softplus(N) ≥ g).
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import torch
 
@@ -40,12 +43,24 @@ def _of(domain, conditions):
     return None
 
 
+class _OneField(NamedTuple):
+    """What :func:`space_time_transform` reads of a problem, for one field of a system."""
+
+    domain: object
+    conditions: list
+    base_solution: None = None
+
+
 def _per_field(problem):
-    if problem.domain.time_dim is not None:
-        return None
+    """Each field's transform from its own conditions; none for a ``positive`` field, whose body is
+    softplus(N) ≥ 0: g + d·softplus(N) would hold it above its data g."""
     found, covered = {}, []
     for j, f in enumerate(problem.fields):
-        made = _of(problem.domain, [bc for bc in problem.conditions if getattr(bc, "field", None) == f])
+        if f in problem.positive:
+            continue
+        own = [bc for bc in problem.conditions if getattr(bc, "field", None) == f]
+        made = (space_time_transform(_OneField(problem.domain, own)) if problem.domain.time_dim is not None
+                else _of(problem.domain, own))
         if made is not None:
             found[j], covers = made
             covered += covers
