@@ -22,6 +22,7 @@ from pinn.core.activations import Tanh
 from pinn.core.errors import ConfigError
 from pinn.core.field import Fields
 from pinn.core.network import MLP
+from pinn.method.closure import Closure
 from pinn.method.interrupt import Interrupted
 
 QUIET = Progress(enabled=False)
@@ -252,11 +253,14 @@ def test_a_field_given_on_every_side_is_exact_by_its_own_transform(separate):
     sides = torch.cat([domain.sample_side(side, 9, "grid", 0, torch.float64, "cpu") for side in domain.sides()])
     assert (plan.model(sides) - plan.problem.exact(sides))[:, :2].abs().max() < 1e-14  # measured 2.2e-16
     x = points(20) * 0.5 + 0.5
-    by_loss, _ = plan.loss.fields(plan.model, x)
+    by_autograd, _ = plan.loss.fields(plan.model, x)
+    plan.loss.build_taylor(Closure(plan.loss, plan.trainables))  # the body's derivatives by Taylor mode
+    by_taylor, _ = plan.loss.fields(plan.model, x)
     direct = Fields("uvp", x, plan.model(x))
     for f in "uvp":
-        for key in [(), (0,), (1,), (0, 0), (0, 1), (1, 1)]:
-            assert torch.allclose(by_loss[f].d(*key), direct[f].d(*key), rtol=1e-12, atol=1e-12), (f, key)
+        for key in [(), (0,), (1,), (0, 0), (1, 1)]:
+            for path in (by_autograd, by_taylor):
+                assert torch.allclose(path[f].d(*key), direct[f].d(*key), rtol=1e-12, atol=1e-12), (f, key)
     free = validate(config.parse({**document(kovasznay()), "network": {**network, "hard_bc": False}}, "t.yaml"))
     assert free.model.transform is None and len(free.soft_conditions) == 8
 
