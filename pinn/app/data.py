@@ -111,8 +111,8 @@ def read(path: Path, names: tuple[str, ...], bounds, fields: tuple[str, ...] | N
         raise DataError(f"is larger than {MAX_BYTES // 2 ** 20} MiB; at most that much data is read")
     measurable = fields or (VALUE,)
     columns = (_npz if path.suffix.lower() == ".npz" else _csv)(raw, names, measurable)
-    wanted = (*names, *(f for f in measurable if f in columns))
-    arrays = [columns[name] for name in wanted]
+    wanted = tuple(columns)  # the coordinates, then the fields present, in order
+    arrays = list(columns.values())
     lengths = {a.shape[0] for a in arrays}
     if len(lengths) != 1:
         raise DataError(f"columns {', '.join(wanted)} have different lengths ({sorted(lengths)})")
@@ -184,7 +184,7 @@ def _csv(raw: bytes, names: tuple[str, ...], measurable: tuple[str, ...]) -> dic
             raise DataError(f"the separator looks like {name} (its header has no comma); pinn reads "
                             f"comma-separated values with a point as the decimal mark, e.g. 'x,u' then '0.5,1.25'")
     _check_header(header, names, measurable)
-    wanted = (*names, *(f for f in measurable if f in header))
+    wanted = [name for name in (*names, *measurable) if name in header]
     values = {name: np.empty(len(rows) - 1) for name in wanted}
     columns = [(name, header.index(name)) for name in wanted]  # looked up once, not per row
     for i, row in enumerate(rows[1:], start=1):
@@ -243,8 +243,7 @@ def _npz(raw: bytes, names: tuple[str, ...], measurable: tuple[str, ...]) -> dic
             shown = ", ".join(map(repr, arrays[:20])) if all(_HEADER_NAME.fullmatch(a) for a in arrays) else "..."
             raise DataError(f"has no array {' or '.join(map(repr, missing))} (it has {shown or 'none'}; "
                             f"{_expected(names, measurable)})")
-        wanted = (*names, *(f for f in measurable if f in members))
-        return {name: _npz_array(archive, name, members[name]) for name in wanted}
+        return {name: _npz_array(archive, name, members[name]) for name in (*names, *measurable) if name in members}
     except (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError) as e:
         if isinstance(e, DataError):
             raise

@@ -170,8 +170,7 @@ class PinnLoss:
         data = float(measured.square().sum() / measured.numel())
         if measured.shape[1] > 1:  # a system's fields weigh alike whatever their sizes: each by its own mean
             own = measured.square().mean(dim=0)
-            term, = (term for term in self.terms if isinstance(term, DataTerm))
-            term.scale = torch.where(own > 0, (data / own).sqrt(), torch.ones_like(own))
+            self._data_term.scale = torch.where(own > 0, (data / own).sqrt(), torch.ones_like(own))
         for term in self.terms:
             if term.name in ("residual", "complementarity", *self.problem.equations) and source > 0:
                 term.weight = term.weight * INVERSE_PHYSICS_WEIGHT / source
@@ -207,10 +206,14 @@ class PinnLoss:
                 parts.append(r * math.sqrt(term.weight / r.numel()))
         return torch.cat(parts)
 
+    @property
+    def _data_term(self) -> DataTerm:
+        data, = (term for term in self.terms if isinstance(term, DataTerm))
+        return data
+
     def data_misfit(self, trainables) -> Tensor:
         """u(x_i) − u_i at the measurement points, shape (n, m): m measured fields."""
-        data, = (term for term in self.terms if isinstance(term, DataTerm))
-        return data.misfit(trainables)
+        return self._data_term.misfit(trainables)
 
     def build_taylor(self, closure) -> float:
         """Set up the Taylor path: one evaluation by ``closure`` (:class:`pinn.method.closure.Closure`)

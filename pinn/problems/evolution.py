@@ -145,7 +145,5 @@ def _allen_cahn(diffusion: float, x: bytes, t: bytes) -> np.ndarray:
     The step is ALLEN_CAHN_STEP or the largest divisor of the grid's time spacing below it."""
     u0 = lambda s: s ** 2 * np.cos(PI * s)
     times = np.frombuffer(t)
-    spacing = float(np.diff(np.unique(times)).min()) if len(np.unique(times)) > 1 else ALLEN_CAHN_STEP
-    step = spacing / math.ceil(spacing / ALLEN_CAHN_STEP - 1e-9)
     return spectral.spectral_on_grid(u0, spectral.allen_cahn_nonlinear, diffusion, -1.0, 2.0, ALLEN_CAHN_MODES,
-                                     step, np.frombuffer(x), times)
+                                     spectral.step_for(times, ALLEN_CAHN_STEP), np.frombuffer(x), times)

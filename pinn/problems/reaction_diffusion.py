@@ -83,14 +83,7 @@ def _gray_scott(params: tuple, x: bytes, t: bytes) -> np.ndarray:
         grow = rate * u * v * v
         return np.fft.rfft(np.stack([feed * (1 - u) - grow, grow - removal * v]))
 
-    x, t = np.frombuffer(x), np.frombuffer(t)
-    times = np.unique(t)
-    spacing = float(np.diff(times).min()) if len(times) > 1 else GRAY_SCOTT_STEP
-    step = spacing / np.ceil(spacing / GRAY_SCOTT_STEP - 1e-9)
-    snapshots = spectral.etdrk4(lambda s: np.stack(_initial(s)), reaction, [eps_u, eps_v], -1.0, 2.0,
-                                GRAY_SCOTT_MODES, step, times)
-    out = np.empty((len(x), 2))
-    for i, time in enumerate(times):
-        rows = t == time
-        out[rows] = spectral.interpolate(snapshots[i], -1.0, 2.0, GRAY_SCOTT_MODES, x[rows]).T
-    return out
+    times = np.frombuffer(t)
+    return spectral.spectral_on_grid(lambda s: np.stack(_initial(s)), reaction, [eps_u, eps_v], -1.0, 2.0,
+                                     GRAY_SCOTT_MODES, spectral.step_for(times, GRAY_SCOTT_STEP), np.frombuffer(x),
+                                     times)

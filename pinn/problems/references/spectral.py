@@ -20,6 +20,8 @@ at ν = 0.01/π), so the sums are taken with the largest exponent factored out.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 CONTOUR_POINTS = 32
@@ -101,14 +103,23 @@ def allen_cahn_nonlinear(u, k, _):
     return np.fft.rfft(5 * u - 5 * u ** 3)
 
 
-def spectral_on_grid(u0, nonlinear, diffusion: float, lower: float, period: float, modes: int, step: float,
+def spectral_on_grid(u0, nonlinear, diffusion, lower: float, period: float, modes: int, step: float,
                      x, t) -> np.ndarray:
-    """The ETDRK4 solution at points (x, t) whose times lie on a grid of multiples of ``step``."""
+    """The ETDRK4 solution at points (x, t) whose times lie on a grid of multiples of ``step``:
+    (N,) for one field, (N, m) for m fields (``diffusion`` and ``u0``'s rows as in :func:`etdrk4`)."""
     x, t = (np.asarray(v, dtype=np.float64).reshape(-1) for v in (x, t))
     times = np.unique(t)
     snapshots = etdrk4(u0, nonlinear, diffusion, lower, period, modes, step, times)
-    out = np.empty_like(x)
+    out = np.empty((len(x), *snapshots.shape[1:-1]))
     for i, time in enumerate(times):
         rows = t == time
-        out[rows] = interpolate(snapshots[i:i + 1], lower, period, modes, x[rows])[0]
+        out[rows] = interpolate(snapshots[i:i + 1], lower, period, modes, x[rows])[0].T
     return out
+
+
+def step_for(times, largest: float) -> float:
+    """The largest step at most ``largest`` that divides the smallest gap between ``times``, so that
+    every time is reached exactly."""
+    unique = np.unique(times)
+    spacing = float(np.diff(unique).min()) if len(unique) > 1 else largest
+    return spacing / math.ceil(spacing / largest - 1e-9)
