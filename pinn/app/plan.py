@@ -271,7 +271,7 @@ def derivative_path(cfg: RunConfig, model) -> str:
 def build_model(cfg: RunConfig, problem, make_activation, device, dtype):
     """The network and the boundary conditions left to the loss (those not enforced exactly)."""
     conditions = problem.conditions
-    hard = None if cfg.network.hard_bc is False else problem.hard_dirichlet()
+    hard = problem.hard_dirichlet(exact=cfg.network.hard_bc is not False)
     if cfg.network.separate and not problem.is_system:
         raise ConfigError("network.separate: got true, but the problem has one field; it is for a system "
                           "(problem.fields), one network per field; remove it")

@@ -146,9 +146,9 @@ def figure_title(problem, activation: str, metrics: dict) -> str:
 
 def _for_log_axis(values: np.ndarray) -> np.ndarray:
     """|values| floored at 1e-6 of their maximum: exact zeros (hard boundary data) would otherwise
-    stretch a log axis down to 1e-300 and flatten everything else."""
+    stretch a log axis down to 1e-300 and flatten everything else. NaN (a point left out) stays."""
     magnitude = np.abs(values)
-    return np.maximum(magnitude, max(magnitude.max(), 1e-300) * 1e-6)
+    return np.maximum(magnitude, max(np.nanmax(magnitude), 1e-300) * 1e-6)
 
 
 def solution_figure(problem, ev: Evaluation, activation: str):

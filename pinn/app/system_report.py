@@ -5,7 +5,8 @@ Metrics (``metrics.json``): for each field f, ``fields.f.rel_l2`` = ‖f − f*�
 ``vectors.V.rel_l2`` = ‖V − V*‖ / ‖V*‖ (Euclidean over points and components);
 ``residual_rms_by_equation``; and, so that a bar or a summary reads one number, ``rel_l2`` and
 ``max_abs_error`` are the worst field's (named in ``worst_field``). A field whose exact
-values are all zero is scored by its root-mean-square error instead (``rms_error``).
+values are all zero is scored by its root-mean-square error instead (``rms_error``). The
+problem's ``singular_points`` (where the solution has no value) are left out of every score.
 """
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ def _score(approx: np.ndarray, exact: np.ndarray) -> dict:
     return {**_relative_or_absolute("rel_l2", approx, exact), "max_abs_error": float(np.abs(approx - exact).max())}
 
 
+def _defined(problem, x: np.ndarray) -> np.ndarray:
+    """Which test points are scored: all but the problem's ``singular_points``."""
+    kept = np.ones(len(x), dtype=bool)
+    for point in problem.singular_points:
+        kept &= ~np.all(np.isclose(x, np.asarray(point, dtype=float), rtol=0.0, atol=1e-12), axis=1)
+    return kept
+
+
 def evaluate(problem, model, device, dtype, kind: str, rows) -> Evaluation:
     """Every field, every equation's residual and the scores above on the test grid."""
     x = test_points(problem).to(device=device, dtype=dtype).requires_grad_(True)
@@ -26,13 +35,15 @@ def evaluate(problem, model, device, dtype, kind: str, rows) -> Evaluation:
         fields = problem.field_of(x, model(x))
         residuals = {name: _numpy(r) for name, r in problem.residual(x, fields).items()}
     predictions = {f: _numpy(fields[f].value) for f in problem.fields}
-    metrics = {"residual_rms": float(np.sqrt(np.mean(np.concatenate(list(residuals.values())) ** 2))),
-               "residual_rms_by_equation": {name: float(np.sqrt(np.mean(r ** 2))) for name, r in residuals.items()}}
+    kept = _defined(problem, x.detach().double().cpu().numpy())
+    metrics = {"residual_rms": float(np.sqrt(np.mean(np.concatenate([r[kept] for r in residuals.values()]) ** 2))),
+               "residual_rms_by_equation": {name: float(np.sqrt(np.mean(r[kept] ** 2))) for name, r in residuals.items()}}
     references = {}
     if rows is not None:
         references = {f: rows[0][:, j] for j, f in enumerate(problem.fields) if not np.isnan(rows[0][:, j]).all()}
-        scores = {f: _score(predictions[f], references[f]) for f in references}
-        vectors = {name: _score(np.stack([predictions[f] for f in parts]), np.stack([references[f] for f in parts]))
+        scores = {f: _score(predictions[f][kept], references[f][kept]) for f in references}
+        vectors = {name: _score(np.stack([predictions[f][kept] for f in parts]),
+                                np.stack([references[f][kept] for f in parts]))
                    for name, parts in problem.vectors.items() if all(f in references for f in parts)}
         relative = {f: s for f, s in scores.items() if "rel_l2" in s}
         worst = max(relative, key=lambda f: relative[f]["rel_l2"]) if relative else None
@@ -56,7 +67,8 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
         return {"solution.png": _curves(problem, ev, figure_title(problem, activation, ev.metrics))}
     names = ("x", "t") if problem.domain.time_dim is not None else problem.domain.names
     xs, ys = np.unique(ev.x[:, 0]), np.unique(ev.x[:, 1])
-    grid = lambda v: v.reshape(len(xs), len(ys)).T
+    kept = _defined(problem, ev.x)
+    grid = lambda v: np.where(kept, v, np.nan).reshape(len(xs), len(ys)).T  # a singular point blank
     extent, title = (xs[0], xs[-1], ys[0], ys[-1]), figure_title(problem, activation, ev.metrics)
     columns = 3 if ev.references else 2
     fig, axes = plt.subplots(len(ev.fields), columns, figsize=(4.4 * columns, 3.6 * len(ev.fields)), squeeze=False)
@@ -64,7 +76,7 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
         reference = ev.references.get(f)
         label = ev.metrics["reference"].replace("_", " ")
         panels = [(f"PINN {f}", values)] + ([(f"{label} {f}", reference)] if reference is not None else [])
-        low, high = min(p.min() for _, p in panels), max(p.max() for _, p in panels)
+        low, high = _colour_limits([v[kept] for _, v in panels], clip=not kept.all())
         for ax, (name, v) in zip(row, panels):
             image = ax.imshow(grid(v), origin="lower", extent=extent, aspect="auto", cmap="viridis", vmin=low, vmax=high)
             ax.set_title(name)
@@ -88,6 +100,14 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
     if problem.domain.time_dim is None and problem.domain.dim == 2 and vectors:
         drawn["streamlines.png"] = _streamlines(ev, vectors, grid, xs, ys, names, title)
     return drawn
+
+
+def _colour_limits(arrays, clip: bool) -> tuple[float, float]:
+    """The range of ``arrays``; with ``clip`` (a problem with singular points, where a field such
+    as the cavity's pressure grows without bound) their 1st to 99th percentile, so that the rest
+    of the field keeps its colours."""
+    values = np.concatenate(arrays)
+    return tuple(np.percentile(values, [1, 99])) if clip else (values.min(), values.max())
 
 
 def _curves(problem, ev: Evaluation, title: str):

@@ -67,12 +67,16 @@ class Problem(ABC):
     notes: Sequence[str] = ()  # what the user should hear before training (shown as warnings)
     guessed: Sequence[str] = ()  # learnt parameters at a guessed value (pinn's truth_from: no true value given)
     # A known B(x, t) with the initial data's kinks, under which the network learns u − B
-    # (pinn.problems.evolution_transform: the European put under an American one); None: none.
+    # (pinn.problems.evolution_transform: the European put under an American one); for a system,
+    # one column per field (pinn.problems.exact_dirichlet: the cavity's corner flows); None: none.
     base_solution: ValueFn | None = None
     fields: tuple[str, ...] = ("u",)  # a system's unknowns, in the network's output order
     equations: tuple[str, ...] = ()  # a system's residuals by name (one field: a single residual)
     positive: tuple[str, ...] = ()  # a system's fields that are never negative: the network writes softplus(N)
     vectors: Mapping[str, tuple] = {}  # a system's fields scored and exported together: {"velocity": ("u", "v")}
+    # a system's points where the solution has no value (the cavity's lid corners, where the velocity
+    # takes both walls' values): left out of its scores, kept in its figures and exports
+    singular_points: Sequence[tuple] = ()
 
     @property
     def is_system(self) -> bool:
@@ -187,11 +191,17 @@ class Problem(ABC):
                            for k, v in self.params.items())
         return f"{self.name}({params})" if params else self.name
 
-    def hard_dirichlet(self) -> tuple[object, list[BoundaryCondition]] | None:
+    def hard_dirichlet(self, exact: bool = True) -> tuple[object, list[BoundaryCondition]] | None:
         """An output transform that satisfies Dirichlet data exactly, with the conditions it
         covers; None when there is none (:mod:`pinn.problems.exact_dirichlet`: 1D, 2D boxes with
-        data on every side, space–time problems with u₀ given; a system's fields one by one)."""
-        return exact_dirichlet.transform(self)
+        data on every side, space–time problems with u₀ given; a system's fields one by one).
+        With ``exact`` False: a system's base solution alone, covering nothing (or None)."""
+        return exact_dirichlet.transform(self, exact)
+
+    def base_trace(self, side, x: Tensor) -> Tensor:
+        """A system's base solution on ``side`` at its points x: the limit from that side where the
+        base is discontinuous at a corner (there the value at the corner itself is ambiguous)."""
+        return self.base_solution(x)
 
 
 def order_of(residual_order: int, conditions: Sequence[BoundaryCondition]) -> int:

@@ -14,6 +14,10 @@
   at its interval's ends, on its box's four sides, or (in space–time) its initial value gets its
   transform, the others stay free (:class:`pinn.core.network.FieldTransforms`); a ``positive``
   field never does (its body is softplus(N) ≥ 0, and g + d·softplus(N) ≥ g).
+* **A system with a base solution** B (a known singular part, the cavity's corner flows):
+  field j is B_j + (the transform above for the data g − B_j), or B_j + N_j where it has none,
+  with or without exact data; B_j's trace on a side is the problem's ``base_trace`` (one-sided
+  where B is discontinuous at a corner).
 """
 from __future__ import annotations
 
@@ -26,10 +30,13 @@ from pinn.problems.conditions import Dirichlet, Neumann, constant
 from pinn.problems.evolution_transform import space_time_transform
 
 
-def transform(problem):
-    """(the output transform, the conditions it covers) for ``problem``, or None."""
+def transform(problem, exact: bool = True):
+    """(the output transform, the conditions it covers) for ``problem``, or None; with ``exact``
+    False only a system's base solution (covering no condition)."""
     if problem.is_system:
-        return _per_field(problem)
+        return _per_field(problem, exact)
+    if not exact:
+        return None
     if problem.domain.time_dim is not None:
         return space_time_transform(problem)
     return _of(problem.domain, problem.conditions)
@@ -51,20 +58,37 @@ class _OneField(NamedTuple):
     base_solution: None = None
 
 
-def _per_field(problem):
-    """Each field's transform from its own conditions; none for a ``positive`` field, whose body is
-    softplus(N) ≥ 0: g + d·softplus(N) would hold it above its data g."""
+def _per_field(problem, exact: bool):
+    """Each field's transform from its own conditions (their data less the base solution, if
+    any); none for a ``positive`` field, whose body is softplus(N) ≥ 0: g + d·softplus(N) would
+    hold it above its data g."""
+    base = problem.base_solution
     found, covered = {}, []
     for j, f in enumerate(problem.fields):
-        if f in problem.positive:
-            continue
-        own = [bc for bc in problem.conditions if getattr(bc, "field", None) == f]
-        made = (space_time_transform(_OneField(problem.domain, own)) if problem.domain.time_dim is not None
-                else _of(problem.domain, own))
+        own = {_less_base(bc, problem, j) if base is not None else bc: bc
+               for bc in problem.conditions if getattr(bc, "field", None) == f}
+        made = None
+        if exact and f not in problem.positive:
+            made = (space_time_transform(_OneField(problem.domain, list(own))) if problem.domain.time_dim is not None
+                    else _of(problem.domain, list(own)))
         if made is not None:
-            found[j], covers = made
-            covered += covers
+            found[j] = made[0] if base is None else _on_base(made[0], base, j)
+            covered += [own[bc] for bc in made[1]]
+        elif base is not None:
+            found[j] = HardDirichlet(lambda x, j=j: base(x)[:, j:j + 1], constant(1.0))
     return (FieldTransforms(found), covered) if found else None
+
+
+def _less_base(bc, problem, j: int):
+    """``bc`` with the data g − B_j on its side (B_j's one-sided trace there, ``base_trace``)."""
+    if not isinstance(bc, Dirichlet):
+        return bc
+    return Dirichlet(bc.side, lambda x: bc.value(x) - problem.base_trace(bc.side, x)[:, j:j + 1]).on(bc.field)
+
+
+def _on_base(made: HardDirichlet, base, j: int) -> HardDirichlet:
+    """B_j + g̃ + d·N from the transform g̃ + d·N of the data less B_j."""
+    return HardDirichlet(lambda x: base(x)[:, j:j + 1] + made.lift(x), made.distance)
 
 
 def on_interval(domain, conditions):

@@ -10,8 +10,11 @@ u = (1 on the lid, 0 elsewhere), v = 0 on every wall, and the pressure's mean ov
 points fixed at 0 (it enters only through its gradient). No closed form: the reference is a
 converged finite-difference solution in stream-function–vorticity form
 (:mod:`pinn.problems.references.cavity`), which gives the velocity, not the pressure, so p is
-not scored. The lid's two top corners carry both u = 1 and u = 0: the reference applies the jump
-between the last lid node and the corner; the PINN's sampled side points never fall on a corner.
+not scored. The lid's two top corners carry both u = 1 and u = 0; near each, the flow is Taylor's
+scraper flow (:mod:`pinn.problems.corner_flow`: velocity bounded but two-valued at the corner,
+pressure like 1/r). The network learns the cavity's flow less the two corner flows (its base
+solution), a remainder with continuous wall data, so u and v are exact on every wall; the two
+corner points, where the velocity has no value, are left out of the scores.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from pinn.core.domains import Box
 from pinn.core.params import positive
 from pinn.problems.base import Problem
 from pinn.problems.conditions import Dirichlet, constant
+from pinn.problems.corner_flow import ScraperCorner
 from pinn.problems.references import cavity
 from pinn.problems.system import Gauge
 
@@ -90,6 +94,7 @@ class LidDrivenCavity(SteadyNavierStokes):
     summary = "steady Navier-Stokes in the unit square driven by its lid (Ghia et al. 1982 at Re = 100)"
     parameters_spec = {"Re": positive("float", default=100.0, doc="the Reynolds number")}
     reference_name = "fd-vorticity"
+    singular_points = ((0.0, 1.0), (1.0, 1.0))  # the lid's ends: u is 1 along the lid, 0 down the walls
 
     @property
     def domain(self) -> Box:
@@ -104,6 +109,32 @@ class LidDrivenCavity(SteadyNavierStokes):
 
     def gauges(self) -> list[Gauge]:
         return [Gauge("p", 0.0)]
+
+    @property
+    def corners(self) -> tuple[ScraperCorner, ScraperCorner]:
+        """The Stokes corner flows at the lid's ends (x = 0 and x = 1 at y = 1): the lid slides
+        along +x, i.e. away from the left corner and towards the right one."""
+        mu = 1 / self.params["Re"]
+        return (ScraperCorner((0.0, 1.0), (1.0, 0.0), (0.0, -1.0), 1.0, mu),
+                ScraperCorner((1.0, 1.0), (-1.0, 0.0), (0.0, -1.0), -1.0, mu))
+
+    def base_solution(self, x):
+        """The two corner flows' sum (u, v, p): it carries the lid's jumps, the network the rest."""
+        first, second = self.corners
+        return first.fields(x) + second.fields(x)
+
+    def base_trace(self, side, x):
+        """On a side through a corner, that corner's flow is its wall's velocity (constant along
+        each ray, so along the side too) — the corner point included, where the flow itself has
+        both walls' values."""
+        total = torch.zeros(x.shape[0], 3, dtype=x.dtype, device=x.device)
+        for corner in self.corners:
+            if corner.corner[side.dim] == side.value:
+                u, v = corner.wall_velocity(on_sliding=corner.along[side.dim] == 0)
+                total = total + torch.tensor([u, v, math.nan], dtype=x.dtype, device=x.device)
+            else:
+                total = total + corner.fields(x)
+        return total
 
     def reference_values(self, points: np.ndarray) -> np.ndarray:
         """u and v of the reference at ``points``; p is NaN (not scored: the reference has none)."""
