@@ -58,3 +58,8 @@ def table(description: str, targets: dict, header: str, row, argv=None, width: i
             errors = [g["rel_l2"] for g in group]
             print(f"{name + ' spread':<{width}} {min(errors):>9.2e} … {max(errors):.2e} over {len(errors)} seeds",
                   flush=True)
+
+
+def verdict(ok: bool, bar: str, seconds: float, published: str, source: str) -> str:
+    """A row's ending: the bar (errors/seconds), whether it holds, and the published figure."""
+    return f"{bar}/{seconds}s {'yes' if ok else 'NO':<3}  {published} ({source})"

@@ -39,8 +39,8 @@ def _row(label: str, m: dict, target) -> str:
     vectors = "  ".join(f"{name} {_measured(m, name):.2e}" for name in m.get("vectors", {}))
     vectors += f"  Ghia {_measured(m, 'ghia'):.2e}" if "ghia_max_deviation" in m else ""
     bar = "/".join(f"{b:.0e}" for b in bars.values())
-    return (f"{label:<16} {fields}  {vectors}  {m['train_seconds']:>7.1f}  {bar}/{seconds}s "
-            f"{'yes' if ok else 'NO':<3}  {published} ({source})")
+    return f"{label:<16} {fields}  {vectors}  {m['train_seconds']:>7.1f}  " + shipped.verdict(ok, bar, seconds,
+                                                                                           published, source)
 
 
 def main(argv=None):

@@ -71,14 +71,18 @@ def write_csv(path, history):
 def write_vtu(path, evaluation, vectors: dict | None = None):
     import meshio
     x = evaluation.x
-    nx, ny = len(np.unique(x[:, 0])), len(np.unique(x[:, 1]))
-    index = np.arange(nx * ny).reshape(nx, ny)  # test grids are ordered x-major
-    quads = np.stack([index[:-1, :-1], index[1:, :-1], index[1:, 1:], index[:-1, 1:]], axis=-1).reshape(-1, 4)
+    if evaluation.triangles is not None:  # a shape's test mesh
+        cells = [("triangle", evaluation.triangles)]
+    else:
+        nx, ny = len(np.unique(x[:, 0])), len(np.unique(x[:, 1]))
+        index = np.arange(nx * ny).reshape(nx, ny)  # test grids are ordered x-major
+        cells = [("quad", np.stack([index[:-1, :-1], index[1:, :-1], index[1:, 1:], index[:-1, 1:]],
+                                   axis=-1).reshape(-1, 4))]
     points = np.column_stack([x, np.zeros(len(x))])
     data = {k: v for k, v in arrays(evaluation).items() if k != "x"}
     for name, parts in (vectors or {}).items():  # (N, 3): ParaView draws glyphs and streamlines from it
         data[name] = np.column_stack([evaluation.fields[f] for f in parts] + [np.zeros(len(x))] * (3 - len(parts)))
-    mesh = meshio.Mesh(points, [("quad", quads)], point_data=data)
+    mesh = meshio.Mesh(points, cells, point_data=data)
     files.write_atomic(path, lambda tmp: meshio.write(tmp, mesh, file_format="vtu"))
 
 

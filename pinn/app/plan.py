@@ -118,7 +118,8 @@ def _given(cfg: RunConfig, problem, soft: list, scored) -> list[str]:
             found += datafile.contradictions(cfg.data.measurements, noise_levels(cfg.data), problem.domain.names)
     if scored is not None:
         found += [*scored.data_mismatches(), *_measurements_against_exact(cfg, scored)]
-    if problem.domain.dim > 1 and soft and cfg.training.points.boundary < MIN_SIDE_POINTS:
+    box = problem.domain.test_triangles is None  # on a shape, the count is the whole boundary's
+    if problem.domain.dim > 1 and box and soft and cfg.training.points.boundary < MIN_SIDE_POINTS:
         found.append(f"training.points.boundary: {cfg.training.points.boundary} points on each soft side of a 2D "
                      f"box cannot hold a condition along it ({soft[0]}); use auto (2·√interior) or at least "
                      f"{MIN_SIDE_POINTS}")

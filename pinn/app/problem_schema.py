@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from pinn.app.schema import choice, integer, mapping, number, option, section, section_list, text
-from pinn.core import expr
+from pinn.core import expr, geometry
 from pinn.core.errors import ParamError
 from pinn.core.params import LearntSpec, as_float, initial_values, learnt_specs, unknown_key_message
 from pinn.problems import expression, learnable, resolve_params
@@ -34,7 +34,18 @@ def expression_text(ctx, path, value):
 def domain_box(ctx, path, value):
     """By name, ``{x: [lo, hi], t: [t0, t1]}`` (x, optionally y, optionally time t), or the list
     form ``[[lo, hi]]``, ``[[lo, hi], [lo, hi]]`` (x, then y); bounds are numbers or constant
-    expressions ("2*pi"). Returns a mapping name -> (lo, hi), or a tuple of pairs for the list form."""
+    expressions ("2*pi"). Returns a mapping name -> (lo, hi), or a tuple of pairs for the list form.
+    A 2D shape (:mod:`pinn.core.geometry.spec`: disk, rectangle, polygon, annulus, difference) is
+    checked by building it and kept as written."""
+    if geometry.is_shape(value):
+        if expr.TIME in value:
+            ctx.fail(path + (expr.TIME,), "time on a shape is not yet supported (a box is: {x: [lo, hi], "
+                                          "y: [lo, hi], t: [t0, t1]})")
+        try:
+            geometry.make(value)
+        except geometry.ShapeSpecError as e:
+            ctx.fail(path + e.path, str(e))
+        return value
     if isinstance(value, dict):
         names = list(value)
         wanted = [n for n in (*SPACE_AXES, expr.TIME) if n in value]
@@ -310,6 +321,10 @@ def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
     for key in ("domain", "equation" if cfg.fields is None else "equations", "boundary"):
         if getattr(cfg, key) is None:
             ctx.fail(path + (key,), f"missing; type: expression needs domain, {key} and boundary")
+    if geometry.is_shape(cfg.domain):
+        for key, what in (("fields", "a system"), ("obstacle", "an obstacle"), ("base", "a base solution")):
+            if getattr(cfg, key) is not None:
+                ctx.fail(path + (key,), f"{what} on a shape is not yet supported (on a box it is)")
     params = {}
     for name, value in cfg.params.items():
         converted = value if isinstance(value, LearntSpec) else as_float(value)

@@ -38,6 +38,7 @@ class Evaluation:
     fields: dict = field(default_factory=dict)
     references: dict = field(default_factory=dict)
     residuals: dict = field(default_factory=dict)
+    triangles: np.ndarray | None = None  # a shape's test mesh (the points are its nodes); None on a grid
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:
@@ -54,8 +55,19 @@ class Findings:
     figures: dict = field(default_factory=dict)
 
 
-def _rel_l2(approx: np.ndarray, reference: np.ndarray) -> float:
-    return float(np.linalg.norm(approx - reference) / np.linalg.norm(reference))
+def _rel_l2(approx: np.ndarray, reference: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """‖approx − reference‖ / ‖reference‖: over the grid's points, or by quadrature ``weights``
+    (a shape's test mesh)."""
+    if weights is None:
+        return float(np.linalg.norm(approx - reference) / np.linalg.norm(reference))
+    return float(np.sqrt(np.sum(weights * (approx - reference) ** 2) / np.sum(weights * reference ** 2)))
+
+
+def _rms(values: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """The root mean square over the grid's points, or by quadrature ``weights``."""
+    if weights is None:
+        return float(np.sqrt(np.mean(values ** 2)))
+    return float(np.sqrt(np.sum(weights * values ** 2) / np.sum(weights)))
 
 
 def _relative_or_absolute(name: str, approx: np.ndarray, reference: np.ndarray) -> dict:
@@ -121,12 +133,14 @@ def evaluate(problem, model, device, dtype, kind: str, rows: list[np.ndarray] | 
         derivatives = [_numpy(u.d(*[0] * k)) for k in range(1, count)] if problem.domain.dim == 1 else []
         names = problem.domain.names
         partials = {"u_" + "".join(names[i] for i in key): _numpy(u.d(*key)) for key in sorted(u.requested) if key}
-    metrics = {"residual_rms": float(np.sqrt(np.mean(_numpy(residual) ** 2)))}
+    weights, inside = problem.domain.test_weights, problem.domain.test_interior
+    scored = _numpy(residual) if inside is None else _numpy(residual)[inside]
+    metrics = {"residual_rms": _rms(scored, weights if inside is None else weights[inside])}
     u_np = _numpy(u.value)
     ref, ref_derivatives = (rows[0], rows[1:]) if rows is not None else (None, [])
     if ref is not None:
         error = u_np - ref
-        metrics = {"rel_l2": _rel_l2(u_np, ref), "max_abs_error": float(np.abs(error).max()), **metrics}
+        metrics = {"rel_l2": _rel_l2(u_np, ref, weights), "max_abs_error": float(np.abs(error).max()), **metrics}
         for name, approx, exact in zip(("rel_l2_du", "rel_l2_d2u"), derivatives, ref_derivatives):
             metrics.update(_relative_or_absolute(name, approx, exact))
         time = problem.domain.time_dim
@@ -135,7 +149,7 @@ def evaluate(problem, model, device, dtype, kind: str, rows: list[np.ndarray] | 
             metrics.update(_relative_or_absolute("rel_l2_final_time", u_np[final], ref[final]))
     metrics["reference"] = kind
     return Evaluation(x.detach().double().cpu().numpy(), u_np, ref, _numpy(residual), metrics,
-                      derivatives, ref_derivatives, partials)
+                      derivatives, ref_derivatives, partials, triangles=problem.domain.test_triangles)
 
 
 def figure_title(problem, activation: str, metrics: dict) -> str:

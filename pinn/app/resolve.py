@@ -98,6 +98,8 @@ def _read_data(cfg: RunConfig, problem) -> RunConfig:
     if cfg.data is None:
         return cfg
     ctx, learnt = origin(cfg), learnt_specs(cfg.problem.params)
+    if problem.domain.test_triangles is not None:
+        ctx.fail(("data",), "measurements on a shape are not yet supported (on a box they are)")
     given = Path(cfg.data.file)
     path = given if given.is_absolute() or ctx.source.startswith("<") else Path(ctx.source).parent / given
     domain = problem.domain

@@ -10,8 +10,9 @@ The :class:`Domain` contract is all the solver knows about geometry:
 
 :class:`Box` (a steady box) and :class:`SpaceTime` (a spatial box times [t₀, t₁]) implement it. A
 space–time domain's boundary pieces are the spatial sides over all times; the slice t = t₁ is not
-a boundary (nothing is prescribed there), and the initial slice is given by ``initial()``. A disk
-or a polygon will be one more class with the same methods.
+a boundary (nothing is prescribed there), and the initial slice is given by ``initial()``. A 2D
+shape — a disk, a polygon, a shape with holes — is :class:`pinn.core.geometry.Region`, whose
+boundary pieces are named.
 """
 from __future__ import annotations
 
@@ -49,6 +50,10 @@ class Side:
 
     def __str__(self) -> str:
         return f"{self.name or SPACE_NAMES[self.dim]} = {self.value:g}"
+
+    def derivative(self, x, u):
+        """What a first-order condition on this side reads: du/dx_dim (the axis's derivative)."""
+        return u.d(self.dim)
 
 
 class Domain(ABC):
@@ -115,6 +120,17 @@ class Domain(ABC):
     def test_grid(self, dtype=torch.float64) -> torch.Tensor:
         """The closed tensor grid of :meth:`test_shape`, in "ij" order (the last axis fastest)."""
         return sampling.test_grid(self.lower, self.upper, self.test_shape(), dtype)
+
+    # the test set's quadrature weights and triangles where it is a mesh (a shape's); None on a grid,
+    # where every point weighs alike
+    test_weights = None
+    test_triangles = None
+    test_interior = None  # a mesh's nodes off the boundary, where the residual is scored; None: every point
+
+    def probe_grid(self, per_axis: int) -> torch.Tensor:
+        """Interior points for checks: the tensor grid of ``per_axis`` nodes per axis less its ends."""
+        axes = [torch.linspace(lo, hi, per_axis, dtype=torch.float64)[1:-1] for lo, hi in self.bounds]
+        return torch.stack([m.reshape(-1) for m in torch.meshgrid(*axes, indexing="ij")], dim=1)
 
     def describe(self, point) -> str:
         """A point in words for messages: ``x = 0.5`` or ``(x, t) = (0.5, 1)``."""

@@ -137,8 +137,7 @@ class Problem(ABC):
         if not self.has_exact:
             return []
         box = self.domain
-        axes = [torch.linspace(lo, hi, per_axis, dtype=torch.float64)[1:-1] for lo, hi in box.bounds]
-        x = torch.stack([m.reshape(-1) for m in torch.meshgrid(*axes, indexing="ij")], dim=1).requires_grad_(True)
+        x = box.probe_grid(per_axis).requires_grad_(True)
         with torch.enable_grad():
             u = self.field_of(x, self.exact(x))
             r = self.residual(x, u)

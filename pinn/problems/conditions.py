@@ -56,16 +56,17 @@ class Dirichlet(BoundaryCondition):
 
 
 class Neumann(BoundaryCondition):
-    """du/dx_dim = g (the derivative along the face's axis, not the outward normal)."""
+    """∂u = g: on a box's side du/dx_dim (the axis's derivative, not the outward normal); on a
+    shape's piece n·∇u with the outward normal (``side.derivative``)."""
 
     order = 1
 
     def residual(self, x, u):
-        return u.d(self.side.dim) - self.value(x)
+        return self.side.derivative(x, u) - self.value(x)
 
 
 class Robin(BoundaryCondition):
-    """a u + b du/dx_dim = g."""
+    """a u + b ∂u = g, ∂u as in :class:`Neumann`."""
 
     order = 1
 
@@ -74,7 +75,7 @@ class Robin(BoundaryCondition):
         self.a, self.b = float(a), float(b)
 
     def residual(self, x, u):
-        return self.a * u.value + self.b * u.d(self.side.dim) - self.value(x)
+        return self.a * u.value + self.b * self.side.derivative(x, u) - self.value(x)
 
 
 class Derivative(BoundaryCondition):

@@ -9,6 +9,8 @@
   constant (a clamped end), p_e = 2: then u' = 0 holds exactly too.
 * **A 2D box** with data g on all four sides that agree at the corners: u = G + d·N,
   d = 16 s(1 − s) t(1 − t), G the transfinite (Coons) interpolant of g (:func:`on_box`).
+* **A 2D shape** (:class:`pinn.core.geometry.Region`) with Dirichlet data on some of its pieces:
+  distance functions joined by R-functions, data by transfinite interpolation (:func:`on_region`).
 * **Space–time** with u₀ given: :mod:`pinn.problems.evolution_transform`.
 * **A system**: each field on its own, from the conditions on that field — a field with data
   at its interval's ends, on its box's four sides, or (in space–time) its initial value gets its
@@ -25,6 +27,8 @@ from typing import NamedTuple
 
 import torch
 
+from pinn.core.geometry import Region
+from pinn.core.geometry.distance import equivalence, transfinite
 from pinn.core.network import FieldTransforms, HardDirichlet
 from pinn.problems.conditions import Dirichlet, Neumann, constant
 from pinn.problems.evolution_transform import space_time_transform
@@ -43,6 +47,8 @@ def transform(problem, exact: bool = True):
 
 
 def _of(domain, conditions):
+    if isinstance(domain, Region):
+        return on_region(domain, conditions)
     if domain.dim == 2:
         return on_box(domain, conditions)
     if domain.dim == 1:
@@ -157,6 +163,28 @@ def on_box(domain, conditions):
         s, t = (p[:, :1] - a) / (b - a), (p[:, 1:] - c) / (d - c)
         return 16 * s * (1 - s) * t * (1 - t)
     return HardDirichlet(lift, distance), list(faces.values())
+
+
+def on_region(domain, conditions):
+    """A shape with Dirichlet data g_i on some of its pieces P_i (one condition each):
+
+        u = Σ w_i g_i + (φ / max φ) N,   w_i = Π_{j≠i} φ_j / Σ_k Π_{j≠k} φ_j,   φ = (Σ φ_i⁻¹)⁻¹,
+
+    φ_i the pieces' distance functions (:mod:`pinn.core.geometry.distance`), φ scaled to a largest
+    value of 1 on the test mesh; the other pieces' conditions stay loss terms."""
+    dirichlet = [bc for bc in conditions if isinstance(bc, Dirichlet)]
+    pieces = [bc.side for bc in dirichlet]
+    if not dirichlet or len(set(map(id, pieces))) != len(pieces):
+        return None
+    nodes = torch.as_tensor(domain.test_mesh[0], dtype=torch.float64)
+    peak = float(equivalence([p.distance(nodes) for p in pieces]).max())
+
+    def lift(x):
+        return transfinite([p.distance(x) for p in pieces], [bc.value(x) for bc in dirichlet])
+
+    def distance(x):
+        return equivalence([p.distance(x) for p in pieces]) / peak
+    return HardDirichlet(lift, distance), dirichlet
 
 
 CORNER_TOLERANCE = 1e-9  # relative to 1 + the largest corner value

@@ -30,7 +30,7 @@ from functools import cached_property
 
 import torch
 
-from pinn.core import expr, sampling
+from pinn.core import expr, geometry, sampling
 from pinn.core.domains import Box, Domain, Side, SpaceTime
 from pinn.core.params import Param
 from pinn.problems.base import Problem
@@ -153,6 +153,8 @@ class ExpressionProblem(Problem):
         names, space = domain.names, domain.space_dims
         order_in = lambda axis: max((key.count(axis) for key in self.equation.derivatives), default=0)
         label = lambda path, bc: f"{path[0]}[{path[1]}] ({bc})"
+        if isinstance(domain, geometry.Region):
+            return self._check_pieces(max(order_in(axis) for axis in space), label)
         if domain.time_dim is not None:
             wanted = order_in(domain.time_dim)
             initial = [(path, bc) for path, bc in self._sourced if path[0] == "initial"]
@@ -202,6 +204,20 @@ class ExpressionProblem(Problem):
                                                      f"{hi:g}; {len(given)} given")
         return notes
 
+    def _check_pieces(self, order: int, label) -> list[str]:
+        """On a shape: with a derivative in space, one condition on each boundary piece (none: an
+        error; two or more: a note, as on a box's side)."""
+        notes = []
+        for piece in self._domain.sides():
+            entries = [label(path, bc) for path, bc in self._sourced if path[0] == "boundary" and bc.side is piece]
+            if order > 0 and not entries:
+                raise DefinitionError(("boundary",), f"the boundary piece {piece} has no condition; the equation has "
+                                                     f"order {order} in space, so every piece needs one (pieces: "
+                                                     f"{', '.join(str(p) for p in self._domain.sides())})")
+            if len(entries) > 1:
+                notes.append(f"problem.boundary: the piece {piece} has {len(entries)} conditions ({', '.join(entries)})")
+        return notes
+
     @staticmethod
     def _compile(path, source, symbols) -> expr.Expression:
         try:
@@ -215,6 +231,11 @@ class ExpressionProblem(Problem):
         listed = ", ".join([str(s) for s in sides] + [WHOLE_BOUNDARY])
         if at.strip() == WHOLE_BOUNDARY:
             return sides
+        if isinstance(box, geometry.Region):
+            piece = box.piece(at.strip())
+            if piece is None:
+                raise DefinitionError(path + ("at",), f"got {at!r}; expected a piece of the shape's boundary: {listed}")
+            return [piece]
         match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*", at)
         if not match or match.group(1) not in names:
             raise DefinitionError(path + ("at",), f"got {at!r}; expected a side of the domain: {listed}")
@@ -259,13 +280,15 @@ class ExpressionProblem(Problem):
     def _check_finite(self):
         """Data expressions must be finite on the closed domain (log(x) at x = 0 is not)."""
         box = self._domain
-        grid = sampling.test_grid(box.lower, box.upper, 257 if box.dim == 1 else 33)
+        region = isinstance(box, geometry.Region)
+        grid = box.test_grid() if region else sampling.test_grid(box.lower, box.upper, 257 if box.dim == 1 else 33)
         for path, fn, source in self._data_expressions():
             self._require_finite(path, fn.at(grid), grid, source)
         for (key, i), bc in self._sourced:
             if isinstance(bc, Periodic):
                 continue
-            points = grid[torch.isclose(grid[:, bc.side.dim], torch.tensor(bc.side.value, dtype=grid.dtype))]
+            points = box.sample_side(bc.side, 2000, "grid", 0, grid.dtype, "cpu") if region else \
+                grid[torch.isclose(grid[:, bc.side.dim], torch.tensor(bc.side.value, dtype=grid.dtype))]
             self._require_finite((key, i, "value"), bc.value(points), points, self._condition_source(key, i, bc))
 
     def _data_expressions(self) -> list:
@@ -365,6 +388,8 @@ class ExpressionObstacle(ExpressionProblem, ObstacleProblem):
     def active_set_ready(self) -> bool:
         """R[u] = −Δu − f (checked on random derivative values), with Dirichlet data everywhere."""
         box = self._domain
+        if isinstance(box, geometry.Region):  # the active-set reference solves on boxes
+            return False
         faces = {(bc.side.dim, bc.side.value) for bc in self._conditions if isinstance(bc, Dirichlet)}
         if len(faces) != 2 * box.dim or any(not isinstance(bc, Dirichlet) for bc in self._conditions):
             return False
@@ -405,7 +430,9 @@ class ExpressionObstacle(ExpressionProblem, ObstacleProblem):
 
 def domain_of(given) -> Domain:
     """The domain of ``problem.domain``: a mapping by axis name (with ``t``: space × time), or
-    the list form (x, then y)."""
+    the list form (x, then y), or a 2D shape (:class:`pinn.core.geometry.Region`)."""
+    if geometry.is_shape(given):
+        return geometry.Region(geometry.make(given))
     if not isinstance(given, dict):
         return Box(tuple((float(lo), float(hi)) for lo, hi in given))
     if list(given) == [expr.TIME]:  # ordinary differential equations in time: an interval named t

@@ -1,0 +1,135 @@
+"""Boundary curves of 2D shapes: straight segments and circles, each with points by arc length,
+its outward normal and an approximate distance function (ADF) for exact Dirichlet data.
+
+An ADF φ vanishes on the curve, is positive on the shape's side and is *normalised to first
+order*: |∇φ| = 1 on the curve (Sukumar & Srivastava 2022, "Exact imposition of boundary
+conditions with distance functions in physics-informed deep neural networks"):
+
+* a segment from a to b (length L, centre c): with f the signed distance to its line and
+  t = ((L/2)² − |x − c|²)/L the trimming disk through a and b,
+
+      φ = √( f² + ((√(t² + f⁴) − t)/2)² ),
+
+  which is |f| near the segment's inside and grows like the distance to the nearer end beyond it
+  (φ ≥ 0 everywhere, so it is joined to others with no sign to keep);
+* a circle of radius R about c, the shape inside (a disk) or outside (a hole):
+
+      φ = ± (R² − |x − c|²) / (2R),
+
+  exact to first order on the circle and smooth everywhere (the exact distance R − |x − c| is
+  not differentiable at c).
+"""
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+Tensor = torch.Tensor
+
+
+class Curve(ABC):
+    """A piece of boundary, oriented so that the shape lies on its left (counter-clockwise around
+    a solid, clockwise around a hole)."""
+
+    @property
+    @abstractmethod
+    def length(self) -> float: ...
+
+    @abstractmethod
+    def at(self, s: np.ndarray) -> np.ndarray:
+        """Points at arc-length fractions s ∈ [0, 1], (n, 2)."""
+
+    @abstractmethod
+    def normal(self, s: np.ndarray) -> np.ndarray:
+        """The outward unit normal (pointing away from the shape) at fractions s, (n, 2)."""
+
+    @abstractmethod
+    def normal_at(self, x: Tensor) -> Tensor:
+        """The outward unit normal at points x (N, 2) on the curve, (N, 2)."""
+
+    @abstractmethod
+    def distance(self, x: Tensor) -> Tensor:
+        """The ADF φ at points x (N, 2), as a column (N, 1): 0 on the curve, |∇φ| = 1 there."""
+
+    @abstractmethod
+    def nearest(self, x: np.ndarray) -> np.ndarray:
+        """The Euclidean distance from points x (n, 2) to the curve (for meshing and checks)."""
+
+
+@dataclass(frozen=True)
+class Segment(Curve):
+    a: tuple[float, float]
+    b: tuple[float, float]
+
+    @property
+    def length(self) -> float:
+        return math.dist(self.a, self.b)
+
+    def at(self, s):
+        a, b = np.asarray(self.a), np.asarray(self.b)
+        return a + np.asarray(s, dtype=float)[:, None] * (b - a)
+
+    def normal(self, s):
+        (ax, ay), (bx, by) = self.a, self.b
+        outward = np.array([by - ay, ax - bx]) / self.length  # the shape on the left: the right is out
+        return np.tile(outward, (len(s), 1))
+
+    def normal_at(self, x):
+        return torch.as_tensor(self.normal([0.0])[0], dtype=x.dtype, device=x.device).expand(x.shape[0], 2)
+
+    def distance(self, x):
+        (ax, ay), (bx, by) = self.a, self.b
+        length = self.length
+        px, py = x[:, :1], x[:, 1:2]
+        f = ((px - ax) * (by - ay) - (py - ay) * (bx - ax)) / length
+        cx, cy = (ax + bx) / 2, (ay + by) / 2
+        t = ((length / 2) ** 2 - (px - cx) ** 2 - (py - cy) ** 2) / length
+        trim = (torch.sqrt(t ** 2 + f ** 4) - t) / 2
+        return torch.sqrt(f ** 2 + trim ** 2)
+
+    def nearest(self, x):
+        a, b = np.asarray(self.a), np.asarray(self.b)
+        along = np.clip(((x - a) @ (b - a)) / self.length ** 2, 0.0, 1.0)
+        return np.linalg.norm(x - (a + along[:, None] * (b - a)), axis=1)
+
+
+@dataclass(frozen=True)
+class Circle(Curve):
+    """A whole circle; ``inside`` True when the shape is the disk, False when it is a hole."""
+
+    center: tuple[float, float]
+    radius: float
+    inside: bool = True
+
+    @property
+    def length(self) -> float:
+        return 2 * math.pi * self.radius
+
+    def _angle(self, s):
+        turn = 2 * math.pi * np.asarray(s, dtype=float)
+        return turn if self.inside else -turn  # counter-clockwise around a disk, clockwise around a hole
+
+    def at(self, s):
+        angle = self._angle(s)
+        return np.asarray(self.center) + self.radius * np.stack([np.cos(angle), np.sin(angle)], axis=1)
+
+    def normal(self, s):
+        angle = self._angle(s)
+        radial = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+        return radial if self.inside else -radial
+
+    def normal_at(self, x):
+        radial = (x - torch.as_tensor(self.center, dtype=x.dtype, device=x.device)) / self.radius
+        return radial if self.inside else -radial
+
+    def distance(self, x):
+        cx, cy = self.center
+        phi = (self.radius ** 2 - (x[:, :1] - cx) ** 2 - (x[:, 1:2] - cy) ** 2) / (2 * self.radius)
+        return phi if self.inside else -phi
+
+    def nearest(self, x):
+        return np.abs(np.linalg.norm(x - np.asarray(self.center), axis=1) - self.radius)

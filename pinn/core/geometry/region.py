@@ -1,0 +1,124 @@
+"""A 2D shape as a problem's domain: :class:`Region` implements the :class:`~pinn.core.domains.Domain`
+contract on a :mod:`~pinn.core.geometry.shapes` shape, with its named boundary pieces
+(:class:`Piece`) as the places conditions are given.
+
+On a piece, a derivative condition reads the derivative along the outward normal, n·∇u (on a box's
+side it reads the axis's derivative, as it always has). ``training.points.boundary`` counts the
+points on the whole boundary: each piece gets its share by length. The test set is a triangulation of the
+shape (:func:`~pinn.core.geometry.points.test_mesh`) with lumped quadrature weights, fine enough
+for about :data:`TEST_NODES` nodes. The residual and the derivatives are scored at the nodes off
+the boundary only: on a straight piece with exact data the distance function has a kink (it is
+|f| across the segment's line), so derivatives there have no value from both sides.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import torch
+
+from pinn.core import sampling
+from pinn.core.domains import Axis, Domain
+from pinn.core.geometry import points
+from pinn.core.geometry.curves import Curve
+from pinn.core.geometry.distance import piece_distance
+
+TEST_NODES = 30000  # about as many as a box's 201² grid
+
+Tensor = torch.Tensor
+
+
+@dataclass(frozen=True, eq=False)
+class Piece:
+    """A named part of a region's boundary: what a condition's ``at:`` names."""
+
+    name: str
+    curves: tuple[Curve, ...]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def length(self) -> float:
+        return sum(c.length for c in self.curves)
+
+    def normal(self, x: Tensor) -> Tensor:
+        """The outward unit normal at points x on the piece (the nearest curve's), (N, 2)."""
+        if len(self.curves) == 1:
+            return self.curves[0].normal_at(x)
+        near = np.argmin(np.stack([c.nearest(x.detach().cpu().double().numpy()) for c in self.curves]), axis=0)
+        normals = torch.stack([c.normal_at(x) for c in self.curves])  # (curves, N, 2)
+        return normals[torch.as_tensor(near, device=x.device), torch.arange(x.shape[0], device=x.device)]
+
+    def derivative(self, x: Tensor, u) -> Tensor:
+        """n·∇u at points x on the piece."""
+        n = self.normal(x)
+        return n[:, :1] * u.d(0) + n[:, 1:2] * u.d(1)
+
+    def distance(self, x: Tensor) -> Tensor:
+        """The piece's ADF (:mod:`pinn.core.geometry.distance`), (N, 1)."""
+        return piece_distance(self.curves, x)
+
+
+class Region(Domain):
+    """``shape`` (2D) as a domain with axes ``names``."""
+
+    def __init__(self, shape, names: tuple[str, str] = ("x", "y")):
+        self.shape, self._names = shape, tuple(names)
+        self._pieces = [Piece(name, tuple(curves)) for name, curves in shape.pieces().items()]
+
+    @property
+    def axes(self) -> tuple[Axis, ...]:
+        return tuple(Axis(n, float(lo), float(hi)) for n, (lo, hi) in zip(self._names, self.shape.bounds))
+
+    def sides(self) -> list[Piece]:
+        return list(self._pieces)
+
+    def piece(self, name: str) -> Piece | None:
+        return next((p for p in self._pieces if p.name == name), None)
+
+    def sample_interior(self, n, method, seed, dtype, device):
+        return torch.as_tensor(points.interior(self.shape, n, method, seed), dtype=dtype, device=device)
+
+    def sample_side(self, side, n, method, seed, dtype, device):
+        """A piece's share of n points on the whole boundary, by length (at least one), on its
+        curves by arc length: a small hole gets few points, a long edge many."""
+        share = max(1, round(n * side.length / sum(p.length for p in self._pieces)))
+        found, _ = points.on_curves(list(side.curves), share, method, seed)
+        return torch.as_tensor(found, dtype=dtype, device=device)
+
+    @cached_property
+    def test_mesh(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(nodes, triangles, quadrature weights) of the test set."""
+        return points.test_mesh(self.shape, math.sqrt(2 / math.sqrt(3) * self.shape.area / TEST_NODES))
+
+    @property
+    def test_weights(self) -> np.ndarray:
+        return self.test_mesh[2]
+
+    @cached_property
+    def test_interior(self) -> np.ndarray:
+        """Which test nodes lie off the boundary (boolean): the residual is scored there only."""
+        nodes = self.test_mesh[0]
+        near = np.min([c.nearest(nodes) for p in self._pieces for c in p.curves], axis=0)
+        return near > 1e-12 * (1 + float(np.abs(nodes).max()))
+
+    @property
+    def test_triangles(self) -> np.ndarray:
+        return self.test_mesh[1]
+
+    def test_shape(self) -> tuple[int, ...]:
+        return (len(self.test_mesh[0]),)
+
+    def test_grid(self, dtype=torch.float64) -> Tensor:
+        return torch.as_tensor(self.test_mesh[0], dtype=dtype)
+
+    def probe_grid(self, per_axis: int) -> Tensor:
+        """The bounding box's probe grid, the points inside the shape kept."""
+        grid = super().probe_grid(per_axis)
+        return grid[torch.as_tensor(self.shape.contains(grid.numpy()))]
+
+    def describe(self, point) -> str:
+        return sampling.describe(point, self._names)

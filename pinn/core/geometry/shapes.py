@@ -1,0 +1,200 @@
+"""2D shapes: disks, polygons (rectangles among them) and a shape with holes, each with named
+boundary pieces.
+
+A shape knows whether points lie inside it (``contains``), its bounding box, its area, and its
+boundary as named pieces — each a list of :class:`~pinn.core.geometry.curves.Curve` oriented with
+the shape on their left, so that every curve knows its outward normal. A primitive's boundary is
+one piece, named by ``name`` (its kind unless given); pieces of the same name are one piece (four
+holes named ``holes``). :class:`Difference` takes holes that lie inside its outer shape and apart
+from each other (checked when it is made): their curves turn round, so that their normals point
+into the holes, out of the domain.
+"""
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
+
+from pinn.core.geometry.curves import Circle, Curve, Segment
+
+
+class GeometryError(ValueError):
+    """A shape that cannot be made as given (a polygon with fewer than three corners, a hole
+    that leaves its outer shape)."""
+
+
+class Shape(ABC):
+    name: str
+
+    @abstractmethod
+    def contains(self, x: np.ndarray) -> np.ndarray:
+        """Whether each point of x (n, 2) lies strictly inside (boolean, n)."""
+
+    @property
+    @abstractmethod
+    def bounds(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """((x_min, x_max), (y_min, y_max))."""
+
+    @property
+    @abstractmethod
+    def area(self) -> float: ...
+
+    @abstractmethod
+    def curves(self) -> list[Curve]:
+        """The boundary, oriented with the shape on the left."""
+
+    def pieces(self) -> dict[str, list[Curve]]:
+        """The boundary's named pieces: name -> curves."""
+        return {self.name: self.curves()}
+
+    @abstractmethod
+    def reversed_curves(self) -> list[Curve]:
+        """The boundary oriented the other way: as a hole's, the shape on the right."""
+
+
+@dataclass(frozen=True)
+class Disk(Shape):
+    center: tuple[float, float]
+    radius: float
+    name: str = "disk"
+
+    def __post_init__(self):
+        if not self.radius > 0:
+            raise GeometryError(f"a disk's radius must be positive; got {self.radius}")
+
+    def contains(self, x):
+        return np.linalg.norm(x - np.asarray(self.center), axis=1) < self.radius
+
+    @property
+    def bounds(self):
+        (cx, cy), r = self.center, self.radius
+        return (cx - r, cx + r), (cy - r, cy + r)
+
+    @property
+    def area(self) -> float:
+        return math.pi * self.radius ** 2
+
+    def curves(self):
+        return [Circle(tuple(self.center), self.radius, inside=True)]
+
+    def reversed_curves(self):
+        return [Circle(tuple(self.center), self.radius, inside=False)]
+
+
+def _signed_area(vertices: np.ndarray) -> float:
+    x, y = vertices[:, 0], vertices[:, 1]
+    return 0.5 * float(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
+
+
+@dataclass(frozen=True)
+class Polygon(Shape):
+    """A simple polygon through ``vertices`` (in either order; stored counter-clockwise)."""
+
+    vertices: tuple[tuple[float, float], ...]
+    name: str = "polygon"
+
+    def __post_init__(self):
+        corners = np.asarray(self.vertices, dtype=float)
+        if corners.ndim != 2 or corners.shape[1] != 2 or len(corners) < 3:
+            raise GeometryError(f"a polygon needs at least three corners [x, y]; got {len(corners)}")
+        area = _signed_area(corners)
+        if not abs(area) > 0:
+            raise GeometryError("the polygon's corners enclose no area")
+        ordered = corners if area > 0 else corners[::-1]
+        object.__setattr__(self, "vertices", tuple(map(tuple, ordered.tolist())))
+
+    def contains(self, x):
+        inside = np.zeros(len(x), dtype=bool)
+        px, py = x[:, 0], x[:, 1]
+        for (ax, ay), (bx, by) in zip(self.vertices, self.vertices[1:] + self.vertices[:1]):
+            if ay == by:
+                continue  # a horizontal edge: the rightward ray never crosses it
+            crosses = ((ay > py) != (by > py)) & (px < ax + (py - ay) * (bx - ax) / (by - ay))
+            inside ^= crosses  # even-odd: an odd number of crossings is inside
+        # a point on an edge may be counted either way: strictly inside means off every edge
+        near = np.min([edge.nearest(x) for edge in self.curves()], axis=0)
+        return inside & (near > 1e-12 * (1 + self.diameter))
+
+    @property
+    def diameter(self) -> float:
+        (x0, x1), (y0, y1) = self.bounds
+        return math.hypot(x1 - x0, y1 - y0)
+
+    @property
+    def bounds(self):
+        corners = np.asarray(self.vertices)
+        return tuple(map(tuple, np.stack([corners.min(axis=0), corners.max(axis=0)], axis=1).tolist()))
+
+    @property
+    def area(self) -> float:
+        return _signed_area(np.asarray(self.vertices))
+
+    def curves(self):
+        v = self.vertices
+        return [Segment(v[i], v[(i + 1) % len(v)]) for i in range(len(v))]
+
+    def reversed_curves(self):
+        v = self.vertices[::-1]
+        return [Segment(v[i], v[(i + 1) % len(v)]) for i in range(len(v))]
+
+
+def rectangle(intervals, name: str = "rectangle") -> Polygon:
+    """The rectangle [x0, x1] × [y0, y1] as a polygon."""
+    (x0, x1), (y0, y1) = intervals
+    if not (x0 < x1 and y0 < y1):
+        raise GeometryError(f"a rectangle needs [x0, x1], [y0, y1] with x0 < x1 and y0 < y1; got {intervals}")
+    return Polygon(((x0, y0), (x1, y0), (x1, y1), (x0, y1)), name)
+
+
+HOLE_CHECK_POINTS = 2000  # per hole: points of its boundary that must lie inside the outer shape
+
+
+@dataclass(frozen=True)
+class Difference(Shape):
+    """``outer`` less ``holes``: each hole inside ``outer`` and apart from the others."""
+
+    outer: Shape
+    holes: tuple[Shape, ...]
+
+    def __post_init__(self):
+        for i, hole in enumerate(self.holes):
+            for curve in hole.curves():
+                points = curve.at(np.linspace(0, 1, HOLE_CHECK_POINTS, endpoint=False))
+                if not self.outer.contains(points).all():
+                    raise GeometryError(f"hole {i + 1} ({hole.name}) is not inside the outer shape "
+                                        f"({self.outer.name}): holes must lie strictly inside it")
+                for j, other in enumerate(self.holes):
+                    if j != i and other.contains(points).any():
+                        raise GeometryError(f"holes {i + 1} and {j + 1} overlap: holes must lie apart")
+
+    @property
+    def name(self) -> str:
+        return self.outer.name
+
+    def contains(self, x):
+        inside = self.outer.contains(x)
+        for hole in self.holes:
+            inside &= ~hole.contains(x) & (np.min([c.nearest(x) for c in hole.curves()], axis=0) > 0)
+        return inside
+
+    @property
+    def bounds(self):
+        return self.outer.bounds
+
+    @property
+    def area(self) -> float:
+        return self.outer.area - sum(h.area for h in self.holes)
+
+    def curves(self):
+        return [c for curves in self.pieces().values() for c in curves]
+
+    def reversed_curves(self):
+        raise GeometryError("a shape with holes cannot itself be a hole")
+
+    def pieces(self):
+        found = {self.outer.name: self.outer.curves()}
+        for hole in self.holes:
+            found.setdefault(hole.name, []).extend(hole.reversed_curves())
+        return found

@@ -1,0 +1,114 @@
+"""Shapes from plain data (a problem's ``domain:`` in YAML), with the place of any mistake.
+
+    {disk: [cx, cy], radius: r}                  {rectangle: [[x0, x1], [y0, y1]]}
+    {polygon: [[x, y], [x, y], [x, y], ...]}     {annulus: [cx, cy], radii: [r_in, r_out]}
+    {difference: [outer, hole, hole, ...]}       a hole may be {disks: [[cx, cy], ...], radius: r}
+
+Each may carry ``name:`` — the name of its boundary piece (default: its kind; an annulus's pieces
+are ``inner`` and ``outer``). Numbers only: the shape is fixed before any parameter is read.
+"""
+from __future__ import annotations
+
+import math
+
+from pinn.core.geometry.shapes import Difference, Disk, GeometryError, Polygon, Shape, rectangle
+
+KINDS = ("disk", "rectangle", "polygon", "annulus", "difference")
+HOLE_KINDS = ("disk", "disks", "rectangle", "polygon")  # a shape with holes is not a hole
+
+
+class ShapeSpecError(ValueError):
+    """A shape that cannot be read: ``path`` (keys and indices under ``domain``) and what was expected."""
+
+    def __init__(self, path: tuple, message: str):
+        super().__init__(message)
+        self.path = path
+
+
+def is_shape(value) -> bool:
+    return isinstance(value, dict) and any(k in value for k in (*KINDS, "disks"))
+
+
+def _number(value, path) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ShapeSpecError(path, f"got {value!r}; expected a finite number")
+    return float(value)
+
+
+def _point(value, path) -> tuple[float, float]:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise ShapeSpecError(path, f"got {value!r}; expected a point [x, y]")
+    return _number(value[0], path + (0,)), _number(value[1], path + (1,))
+
+
+def _points(value, path, least: int) -> list:
+    if not isinstance(value, (list, tuple)) or len(value) < least:
+        raise ShapeSpecError(path, f"got {value!r}; expected a list of at least {least} points [x, y]")
+    return [_point(p, path + (i,)) for i, p in enumerate(value)]
+
+
+def _kind(value, path, kinds) -> str:
+    if not isinstance(value, dict):
+        raise ShapeSpecError(path, f"got {value!r}; expected a shape: one of {', '.join(kinds)}")
+    found = [k for k in kinds if k in value]
+    if len(found) != 1:
+        raise ShapeSpecError(path, f"got keys {', '.join(map(str, value)) or 'none'}; expected exactly one of "
+                                   f"{', '.join(kinds)}")
+    allowed = {found[0], "name", *(("radius",) if found[0] in ("disk", "disks") else ()),
+               *(("radii",) if found[0] == "annulus" else ())}
+    extra = sorted(set(map(str, value)) - allowed)
+    if extra:
+        raise ShapeSpecError(path + (extra[0],), f"is not a key of a {found[0]}; allowed: {', '.join(sorted(allowed))}")
+    name = value.get("name", found[0])
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ShapeSpecError(path + ("name",), f"got {name!r}; expected a name such as outer or holes")
+    return found[0]
+
+
+def _positive(value, path) -> float:
+    number = _number(value, path)
+    if number <= 0:
+        raise ShapeSpecError(path, f"got {value!r}; expected a positive radius")
+    return number
+
+
+def make(value, path: tuple = ()) -> Shape:
+    """The shape of ``value`` (module docstring); ShapeSpecError with the place of a mistake."""
+    kind = _kind(value, path, KINDS)
+    shapes = _made(kind, value, path)
+    return shapes[0]
+
+
+def _made(kind: str, value: dict, path: tuple) -> list[Shape]:
+    name = value.get("name", kind)
+    try:
+        if kind == "disk":
+            return [Disk(_point(value["disk"], path + ("disk",)), _positive(value.get("radius"), path + ("radius",)), name)]
+        if kind == "disks":
+            radius = _positive(value.get("radius"), path + ("radius",))
+            return [Disk(c, radius, name) for c in _points(value["disks"], path + ("disks",), 1)]
+        if kind == "rectangle":
+            pairs = value["rectangle"]
+            if not isinstance(pairs, (list, tuple)) or len(pairs) != 2:
+                raise ShapeSpecError(path + ("rectangle",), f"got {pairs!r}; expected [[x0, x1], [y0, y1]]")
+            return [rectangle([_point(p, path + ("rectangle", i)) for i, p in enumerate(pairs)], name)]
+        if kind == "polygon":
+            return [Polygon(tuple(_points(value["polygon"], path + ("polygon",), 3)), name)]
+        if kind == "annulus":
+            center = _point(value["annulus"], path + ("annulus",))
+            radii = value.get("radii")
+            if not isinstance(radii, (list, tuple)) or len(radii) != 2:
+                raise ShapeSpecError(path + ("radii",), f"got {radii!r}; expected [inner, outer] radii")
+            inner, outer = (_positive(r, path + ("radii", i)) for i, r in enumerate(radii))
+            if not inner < outer:
+                raise ShapeSpecError(path + ("radii",), f"got {list(radii)}; expected the inner radius below the outer")
+            return [Difference(Disk(center, outer, "outer"), (Disk(center, inner, "inner"),))]
+        parts = value["difference"]
+        if not isinstance(parts, (list, tuple)) or len(parts) < 2:
+            raise ShapeSpecError(path + ("difference",), f"got {parts!r}; expected [outer shape, hole, ...]")
+        outer = make(parts[0], path + ("difference", 0))
+        holes = [h for i, part in enumerate(parts[1:], start=1)
+                 for h in _made(_kind(part, path + ("difference", i), HOLE_KINDS), part, path + ("difference", i))]
+        return [Difference(outer, tuple(holes))]
+    except GeometryError as e:
+        raise ShapeSpecError(path, str(e)) from None
