@@ -15,6 +15,7 @@ from pinn.app.run import solve
 from pinn.core import geometry
 from pinn.core.errors import ConfigError
 from pinn.core.geometry.points import interior, on_curves
+from pinn.problems.references import fem
 
 ANNULUS = geometry.make({"annulus": [0, 0], "radii": [0.25, 1]})
 PLATE = geometry.make({"difference": [{"rectangle": [[-0.5, 0.5], [-0.5, 0.5]], "name": "outer"},
@@ -47,7 +48,7 @@ def test_the_test_mesh_weights_add_up_to_the_area(shape, area, bound):
     region = geometry.Region(shape)
     nodes, triangles, weights = region.test_mesh
     assert abs(weights.sum() - area) / area < bound and abs(shape.area - area) < 1e-14
-    assert shape.contains(nodes[triangles].mean(axis=1)).all() and 25000 < len(nodes) < 35000
+    assert shape.contains(nodes[triangles].mean(axis=1)).all() and 15000 < len(nodes) < 25000
 
 
 def test_points_fall_by_measure():
@@ -162,10 +163,39 @@ def test_a_polygon_with_exact_data_scores_its_residual_inside(tmp_path):
     and the residual is scored over the nodes off the boundary (finite)."""
     document = {**annulus_problem(), "problem": {
         "type": "expression", "domain": {"polygon": [[-1, -1], [1, -1], [1, 0], [0, 0], [0, 1], [-1, 1]]},
-        "equation": "-lap(u) - 1", "boundary": [{"at": "boundary", "type": "dirichlet", "value": "0"}]}}
+        "equation": "-lap(u) - 1", "boundary": [{"at": "boundary", "type": "dirichlet", "value": "0"}],
+        "reference": "none"}}
     document["training"]["stages"] = [{"optimizer": "adam", "lr": 1e-3, "steps": 20}]
     m = solve(config.parse(document, "l.yaml"), out_dir=tmp_path / "out", progress=Progress(enabled=False)).metrics
     saved = np.load(tmp_path / "out" / "solution.npz")
     on_boundary = ~geometry.Region(L_SHAPE).test_interior
     assert math.isfinite(m["residual_rms"]) and np.isfinite(saved["residual"][~on_boundary]).all()
     assert (saved["u"][on_boundary] == 0).all()  # the data, exactly
+
+
+def test_the_finite_element_form_is_read_from_the_equation():
+    """−α Δu + c u − f with constants α > 0, c ≥ 0, on a shape: the finite-element reference applies."""
+    form = lambda equation, **edits: validate(config.parse(annulus_problem(equation=equation, **edits),
+                                                           "shape.yaml")).problem.fem_form
+    assert form("-lap(u)") == fem.LinearForm(1.0, 0.0)
+    assert form("-2*lap(u) + 3*u - x*y") == fem.LinearForm(2.0, 3.0)
+    for equation in ("-lap(u) + u_x", "-(1 + x**2)*lap(u)", "-lap(u) - u", "-lap(u) + u**3"):
+        assert form(equation) is None, equation
+
+
+@pytest.mark.slow  # two sparse solves: 4 s
+@pytest.mark.parametrize("outer", [{"type": "dirichlet", "value": "1"},
+                                   {"type": "neumann", "value": "-1/log(4)"},
+                                   {"type": "robin", "a": 1.0, "b": 1.0, "value": "1 - 1/log(4)"}])
+def test_the_finite_element_solution_meets_the_annulus(outer):
+    """Isoparametric P2 on the test mesh against 1 − ln r / ln 4 (u = 2 on the inner circle, the
+    outer one's data as given): 2.9e-8 with each of Dirichlet, Neumann and Robin data there (rel L2
+    by quadrature); with straight edges the chords alone leave 3.3e-5."""
+    problem = validate(config.parse(annulus_problem(boundary=[{"at": "outer", **outer},
+                                                              {"at": "inner", "type": "dirichlet", "value": "2"}]),
+                                    "shape.yaml")).problem
+    nodes, _, weights = problem.domain.test_mesh
+    coarse, _ = fem._meshes(problem.domain)
+    u = fem._solve(problem, problem.fem_form, coarse)[:len(nodes)]
+    exact = 1 - np.log(np.linalg.norm(nodes, axis=1)) / np.log(4)
+    assert np.sqrt(np.sum(weights * (u - exact) ** 2) / np.sum(weights * exact ** 2)) < 1e-7  # measured 2.9e-8

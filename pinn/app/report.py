@@ -21,6 +21,7 @@ import torch  # noqa: E402
 
 from pinn.core.errors import ConfigError, PinnError  # noqa: E402
 from pinn.core.field import Field  # noqa: E402
+from pinn.problems.references import fem
 from pinn.problems.references.bvp import OWN, reference_derivatives
 
 
@@ -148,6 +149,8 @@ def evaluate(problem, model, device, dtype, kind: str, rows: list[np.ndarray] | 
             final = np.isclose(x.detach().cpu().double().numpy()[:, time], problem.domain.bounds[time][1])
             metrics.update(_relative_or_absolute("rel_l2_final_time", u_np[final], ref[final]))
     metrics["reference"] = kind
+    if kind == fem.NAME:  # how far the reference itself may be off: its two meshes' difference
+        metrics["reference_mesh_difference"] = fem.solve_on_shape(problem, problem.fem_form).difference
     return Evaluation(x.detach().double().cpu().numpy(), u_np, ref, _numpy(residual), metrics,
                       derivatives, ref_derivatives, partials, triangles=problem.domain.test_triangles)
 

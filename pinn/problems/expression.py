@@ -37,6 +37,7 @@ from pinn.problems.base import Problem
 from pinn.problems.conditions import Derivative, Dirichlet, Neumann, Periodic, Robin
 from pinn.problems.obstacle import ObstacleProblem
 from pinn.problems.ode import KnownDerivatives
+from pinn.problems.references import fem
 
 Tensor = torch.Tensor
 EXPRESSION = "expression"
@@ -348,6 +349,31 @@ class ExpressionProblem(Problem):
         states = [{k: 0.5 * torch.randn(64, 1, generator=generator, dtype=torch.float64) for k in keys}
                   for _ in range(count)]
         return x, states
+
+    @cached_property
+    def fem_form(self):
+        """On a shape, R[u] = −α Δu + c u − f with constants α > 0 and c ≥ 0 (checked on random
+        derivative values) and Dirichlet, Neumann or Robin data: the finite-element reference's
+        form (:class:`pinn.problems.references.fem.LinearForm`); else None."""
+        if not isinstance(self._domain, geometry.Region) or self._obstacle is not None or \
+                any(type(bc).__name__ not in ("Dirichlet", "Neumann", "Robin") for bc in self._conditions):
+            return None
+        x, states = self._probe_states(2)
+        with torch.no_grad():
+            zero_state = {k: torch.zeros_like(v) for k, v in states[0].items()}
+            at = lambda changes: self.equation.at(x, KnownDerivatives({**zero_state, **changes})) - \
+                self.equation.at(x, KnownDerivatives(zero_state))
+            alpha = -at({(0, 0): torch.ones_like(x[:, :1])})
+            reaction = at({(): torch.ones_like(x[:, :1])})
+            for state in states:
+                expected = -alpha * (state[(0, 0)] + state[(1, 1)]) + reaction * state[()]
+                got = at(state)
+                if not (torch.isfinite(got).all() and (got - expected).abs().max() <= 1e-9 * (1 + got.abs().max())):
+                    return None
+        constant = lambda v: float(v.max() - v.min()) <= 1e-12 * (1 + float(v.abs().max()))
+        if not (constant(alpha) and constant(reaction) and float(alpha[0]) > 0 and float(reaction[0]) >= 0):
+            return None
+        return fem.LinearForm(float(alpha[0]), float(reaction[0]))
 
     @cached_property
     def ode_ready(self) -> bool:

@@ -59,6 +59,10 @@ class Curve(ABC):
     def nearest(self, x: np.ndarray) -> np.ndarray:
         """The Euclidean distance from points x (n, 2) to the curve (for meshing and checks)."""
 
+    @abstractmethod
+    def project(self, x: np.ndarray) -> np.ndarray:
+        """The nearest points of the curve to points x (n, 2)."""
+
 
 @dataclass(frozen=True)
 class Segment(Curve):
@@ -92,9 +96,12 @@ class Segment(Curve):
         return torch.sqrt(f ** 2 + trim ** 2)
 
     def nearest(self, x):
+        return np.linalg.norm(x - self.project(x), axis=1)
+
+    def project(self, x):
         a, b = np.asarray(self.a), np.asarray(self.b)
         along = np.clip(((x - a) @ (b - a)) / self.length ** 2, 0.0, 1.0)
-        return np.linalg.norm(x - (a + along[:, None] * (b - a)), axis=1)
+        return a + along[:, None] * (b - a)
 
 
 @dataclass(frozen=True)
@@ -133,3 +140,7 @@ class Circle(Curve):
 
     def nearest(self, x):
         return np.abs(np.linalg.norm(x - np.asarray(self.center), axis=1) - self.radius)
+
+    def project(self, x):
+        offset = x - np.asarray(self.center)
+        return np.asarray(self.center) + self.radius * offset / np.linalg.norm(offset, axis=1, keepdims=True)

@@ -25,7 +25,7 @@ from pinn.core.geometry import points
 from pinn.core.geometry.curves import Curve
 from pinn.core.geometry.distance import piece_distance
 
-TEST_NODES = 30000  # about as many as a box's 201² grid
+TEST_NODES = 20000  # half a box's 201² grid: the finite-element reference solves on 16 times as many unknowns
 
 Tensor = torch.Tensor
 
@@ -75,6 +75,10 @@ class Region(Domain):
 
     def sides(self) -> list[Piece]:
         return list(self._pieces)
+
+    def piece_of(self, x: np.ndarray) -> np.ndarray:
+        """The index (in :meth:`sides`) of the piece nearest each point of x (n, 2)."""
+        return np.argmin(np.stack([np.min([c.nearest(x) for c in p.curves], axis=0) for p in self._pieces]), axis=0)
 
     def piece(self, name: str) -> Piece | None:
         return next((p for p in self._pieces if p.name == name), None)

@@ -14,13 +14,13 @@ from scipy.integrate import solve_bvp
 from pinn.core.errors import ConfigError, PinnError
 from pinn.core.field import Field
 from pinn.problems.ode import KnownDerivatives
-from pinn.problems.references import active_set
+from pinn.problems.references import active_set, fem
 
 SOLVE_BVP_TOL = 1e-8         # relative residual of the collocation solution (the issue asks <= 1e-8)
 SOLVE_BVP_MAX_NODES = 200_000
 FD_ACTIVE_SET = "fd-active-set"
 OWN = ("cole-hopf", "etdrk4", "crank-nicolson", "fd-vorticity", "solve_ivp")  # references a problem computes itself
-KINDS = ("auto", "exact", "solve_bvp", FD_ACTIVE_SET, *OWN, "none")
+KINDS = ("auto", "exact", "solve_bvp", FD_ACTIVE_SET, fem.NAME, *OWN, "none")
 
 
 class ReferenceError(PinnError):
@@ -76,7 +76,8 @@ def resolve_kind(problem, kind: str) -> str:
     """What ``reference: auto`` means for this problem, or an error for an impossible choice."""
     own = getattr(problem, "reference_name", None)
     if kind == "auto":
-        classical = "solve_bvp" if problem.ode_ready else FD_ACTIVE_SET if problem.active_set_ready else "none"
+        classical = ("solve_bvp" if problem.ode_ready else FD_ACTIVE_SET if problem.active_set_ready
+                     else fem.NAME if getattr(problem, "fem_form", None) is not None else "none")
         return "exact" if problem.has_exact else own or classical
     if kind in OWN and kind != own:
         raise ConfigError(f"problem.reference: got {kind!r}, which is {problem.title()}'s reference only if it "
@@ -85,6 +86,10 @@ def resolve_kind(problem, kind: str) -> str:
         raise ConfigError(f"problem.reference: got '{FD_ACTIVE_SET}', but {problem.title()} is not an obstacle "
                           f"problem -Δu - f with Dirichlet data on the whole boundary; expected exact, "
                           f"solve_bvp or none")
+    if kind == fem.NAME and getattr(problem, "fem_form", None) is None:
+        raise ConfigError(f"problem.reference: got '{fem.NAME}', but {problem.title()} is not −α Δu + c u − f "
+                          f"(α > 0, c ≥ 0 constants) on a shape with Dirichlet, Neumann or Robin data; "
+                          f"expected exact or none")
     if kind == "exact" and not problem.has_exact:
         raise ConfigError(f"problem.reference: got 'exact', but {problem.title()} has no exact solution; "
                           f"expected solve_bvp, {FD_ACTIVE_SET} or none")
@@ -103,6 +108,8 @@ def reference_derivatives(problem, kind: str, x: torch.Tensor, count: int) -> li
         return solve_bvp_derivatives(problem, x, count)
     if kind == FD_ACTIVE_SET:
         return [active_set.reference(problem, x)]
+    if kind == fem.NAME:
+        return [fem.solve_on_shape(problem, problem.fem_form).values]
     if kind in OWN:
         return [problem.reference_values(x.detach().to(torch.float64).cpu().numpy())]
     return None
