@@ -128,6 +128,18 @@ def test_divergence_form_equals_the_expanded_equation():
     assert torch.allclose(divergence.at(x, u), expanded.at(x, u), rtol=1e-13, atol=1e-13)
 
 
+def test_angles_are_differentiated_in_divergence_form():
+    """atan and atan2 (the angle θ = atan2(y, x) of a corner's solution r^(2/3) sin(2θ/3)):
+    dx(atan2(y, x)·u_x) = −y/(x² + y²)·u_x + atan2(y, x)·u_xx, and dy(atan(y)·u) = u/(1 + y²) + atan(y)·u_y
+    (measured 3.6e-15 apart, the terms up to 45: near the origin y/(x² + y²) is large)."""
+    symbols = expr.Symbols(("x", "y"), {}, True)
+    divergence = expr.parse("dx(atan2(y, x)*u_x) + dy(atan(y)*u)", symbols)
+    expanded = expr.parse("-y/(x**2 + y**2)*u_x + atan2(y, x)*u_xx + u/(1 + y**2) + atan(y)*u_y", symbols)
+    x = (torch.rand(50, 2, dtype=torch.float64) - 0.5).requires_grad_(True)
+    u = Field(x, torch.sin(3 * x[:, :1]) * torch.cosh(x[:, 1:]))
+    assert torch.allclose(divergence.at(x, u), expanded.at(x, u), rtol=1e-13, atol=1e-13)
+
+
 @pytest.mark.slow
 def test_a_divergence_form_problem_solves(tmp_path):
     path = untuned("varcoef", ('equation: "-(1 + x)*u_xx - u_x - (4*(1 + x)*sin(2*x) - 2*cos(2*x))"',

@@ -60,7 +60,7 @@ FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "log": (1, torch.log), "sqrt": (1, torch.sqrt), "tanh": (1, torch.tanh), "sinh": (1, torch.sinh),
     "cosh": (1, torch.cosh), "abs": (1, torch.abs), "sigmoid": (1, torch.sigmoid),
     "softplus": (1, F.softplus), "relu": (1, torch.relu), "erf": (1, torch.special.erf),
-    "erfc": (1, torch.special.erfc),
+    "erfc": (1, torch.special.erfc), "atan": (1, torch.atan), "atan2": (2, _pairwise(torch.atan2)),
     "min": (2, _pairwise(torch.minimum)), "max": (2, _pairwise(torch.maximum)), "where": (3, torch.where),
 }
 LAPLACIAN = "lap"

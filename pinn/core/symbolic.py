@@ -69,6 +69,7 @@ _OUTER = {
     "cosh": lambda a: _call("sinh", a),
     "sigmoid": lambda a: _bin(_call("sigmoid", a), ast.Mult(), _bin(NUMBER(1), ast.Sub(), _call("sigmoid", a))),
     "softplus": lambda a: _call("sigmoid", a),
+    "atan": lambda a: _bin(NUMBER(1), ast.Div(), _bin(NUMBER(1), ast.Add(), _bin(a, ast.Pow(), NUMBER(2)))),
     "abs": lambda a: _call("where", ast.Compare(left=a, ops=[ast.Lt()], comparators=[NUMBER(0)]), NUMBER(-1),
                            NUMBER(1)),
     "relu": lambda a: _call("where", ast.Compare(left=a, ops=[ast.Gt()], comparators=[NUMBER(0)]), NUMBER(1),
@@ -129,6 +130,10 @@ def differentiate(node: ast.AST, axis: int, coordinates: tuple, derivative_names
             return _mul(_OUTER[name](args[0]), d(args[0]))
         if name == "where" and len(args) == 3:
             return _call("where", args[0], d(args[1]), d(args[2]))
+        if name == "atan2" and len(args) == 2:  # d atan2(y, x) = (x dy − y dx) / (x² + y²)
+            y, x = args
+            squares = _bin(_bin(x, ast.Pow(), NUMBER(2)), ast.Add(), _bin(y, ast.Pow(), NUMBER(2)))
+            return _bin(_bin(_mul(x, d(y)), ast.Sub(), _mul(y, d(x))), ast.Div(), squares)
         if name in ("min", "max") and len(args) == 2:
             first = ast.Compare(left=args[0], ops=[ast.Lt() if name == "min" else ast.Gt()], comparators=[args[1]])
             return _call("where", first, d(args[0]), d(args[1]))
