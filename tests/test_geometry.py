@@ -55,6 +55,8 @@ def test_points_fall_by_measure():
     """Interior points uniform by area (r < 0.625 is 0.35 of the annulus's area; measured 0.3495
     of 4000 points); boundary points in proportion to length (the plate's outer edges 4, its holes
     0.8π: 616 and 384 of 1000), not an equal count per piece."""
+    lattice = interior(ANNULUS, 4000, "grid", 0)
+    assert ANNULUS.contains(lattice).all() and abs(len(lattice) - 4000) < 100  # measured 3999 points
     inside = interior(ANNULUS, 4000, "sobol", 0)
     assert ANNULUS.contains(inside).all()
     share = (np.linalg.norm(inside, axis=1) < 0.625).mean()

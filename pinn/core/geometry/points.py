@@ -2,6 +2,7 @@
 
 * Interior points: scrambled Sobol (or uniform) points of the bounding box, those inside kept —
   rejection keeps them uniform by area; more are drawn from the same sequence until n are in.
+  ``grid``: a hexagonal lattice with about n points inside.
 * Boundary points of a piece: n in proportion to each curve's length (largest remainders), each
   curve's by arc length; never at a curve's ends, so a polygon's corner, where the normal has no
   value, is never a point (the normal policy: each edge's own).
@@ -22,13 +23,26 @@ from pinn.core.geometry.curves import Curve
 from pinn.core.sampling import unit_samples
 
 
+def _lattice(shape, h: float) -> np.ndarray:
+    """The hexagonal lattice of spacing h over the shape's bounding box (rows h√3/2 apart, every
+    other one shifted by h/2)."""
+    (x0, x1), (y0, y1) = shape.bounds
+    rows = np.arange(y0, y1 + h, h * math.sqrt(3) / 2)
+    return np.concatenate([np.column_stack([xs, np.full_like(xs, y)])
+                           for i, y in enumerate(rows) for xs in [np.arange(x0 + (h / 2) * (i % 2), x1 + h, h)]])
+
+
 def interior(shape, n: int, method: str, seed: int) -> np.ndarray:
-    """n points inside ``shape`` (n, 2), uniform by area."""
+    """n points inside ``shape`` (n, 2), uniform by area; ``grid``: the hexagonal lattice with about
+    n points inside (as a box's grid has about n)."""
+    if method == "grid":
+        lattice = _lattice(shape, math.sqrt(2 / math.sqrt(3) * shape.area / n))
+        return lattice[shape.contains(lattice)]
     (x0, x1), (y0, y1) = shape.bounds
     fill = shape.area / ((x1 - x0) * (y1 - y0))
     draw = int(math.ceil(n / fill * 1.2)) + 16
     while True:
-        unit = unit_samples(draw, 2, "uniform" if method == "grid" else method, seed)
+        unit = unit_samples(draw, 2, method, seed)
         points = np.column_stack([x0 + (x1 - x0) * unit[:, 0], y0 + (y1 - y0) * unit[:, 1]])
         kept = points[shape.contains(points)]
         if len(kept) >= n:
@@ -62,10 +76,7 @@ def test_mesh(shape, h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     curves = shape.curves()
     boundary = np.concatenate([c.at(np.arange(k) / k) for c in curves
                                for k in [max(3, int(math.ceil(c.length / h)))]])
-    (x0, x1), (y0, y1) = shape.bounds
-    rows = np.arange(y0, y1 + h, h * math.sqrt(3) / 2)
-    lattice = np.concatenate([np.column_stack([np.arange(x0 + (h / 2) * (i % 2), x1 + h, h), np.full_like(
-        np.arange(x0 + (h / 2) * (i % 2), x1 + h, h), y)]) for i, y in enumerate(rows)])
+    lattice = _lattice(shape, h)
     inside = lattice[shape.contains(lattice)]
     clear = np.min([c.nearest(inside) for c in curves], axis=0) > h / 2
     nodes = np.unique(np.round(np.concatenate([boundary, inside[clear]]), 14), axis=0)
