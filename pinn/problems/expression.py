@@ -356,7 +356,7 @@ class ExpressionProblem(Problem):
         derivative values) and Dirichlet, Neumann or Robin data: the finite-element reference's
         form (:class:`pinn.problems.references.fem.LinearForm`); else None."""
         if not isinstance(self._domain, geometry.Region) or self._obstacle is not None or \
-                any(type(bc).__name__ not in ("Dirichlet", "Neumann", "Robin") for bc in self._conditions):
+                any(not isinstance(bc, (Dirichlet, Neumann, Robin)) for bc in self._conditions):
             return None
         x, states = self._probe_states(2)
         with torch.no_grad():

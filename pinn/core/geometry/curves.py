@@ -64,6 +64,12 @@ class Curve(ABC):
         """The nearest points of the curve to points x (n, 2)."""
 
 
+def distances(curves, x: np.ndarray) -> np.ndarray:
+    """The Euclidean distance from points x (n, 2) to each of ``curves``, (len(curves), n): its
+    minimum over axis 0 is the distance to them all, its argmin the nearest curve."""
+    return np.stack([c.nearest(x) for c in curves])
+
+
 @dataclass(frozen=True)
 class Segment(Curve):
     a: tuple[float, float]

@@ -19,7 +19,7 @@ import math
 import numpy as np
 from scipy.spatial import Delaunay
 
-from pinn.core.geometry.curves import Curve
+from pinn.core.geometry.curves import Curve, distances
 from pinn.core.sampling import unit_samples
 
 
@@ -78,7 +78,7 @@ def test_mesh(shape, h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                                for k in [max(3, int(math.ceil(c.length / h)))]])
     lattice = _lattice(shape, h)
     inside = lattice[shape.contains(lattice)]
-    clear = np.min([c.nearest(inside) for c in curves], axis=0) > h / 2
+    clear = distances(curves, inside).min(axis=0) > h / 2
     nodes = np.unique(np.round(np.concatenate([boundary, inside[clear]]), 14), axis=0)
     triangles = Delaunay(nodes).simplices
     triangles = triangles[shape.contains(nodes[triangles].mean(axis=1))]

@@ -22,7 +22,7 @@ import torch
 from pinn.core import sampling
 from pinn.core.domains import Axis, Domain
 from pinn.core.geometry import points
-from pinn.core.geometry.curves import Curve
+from pinn.core.geometry.curves import Curve, distances
 from pinn.core.geometry.distance import piece_distance
 
 TEST_NODES = 20000  # half a box's 201² grid: the finite-element reference solves on 16 times as many unknowns
@@ -48,7 +48,7 @@ class Piece:
         """The outward unit normal at points x on the piece (the nearest curve's), (N, 2)."""
         if len(self.curves) == 1:
             return self.curves[0].normal_at(x)
-        near = np.argmin(np.stack([c.nearest(x.detach().cpu().double().numpy()) for c in self.curves]), axis=0)
+        near = distances(self.curves, x.detach().cpu().double().numpy()).argmin(axis=0)
         normals = torch.stack([c.normal_at(x) for c in self.curves])  # (curves, N, 2)
         return normals[torch.as_tensor(near, device=x.device), torch.arange(x.shape[0], device=x.device)]
 
@@ -78,7 +78,7 @@ class Region(Domain):
 
     def piece_of(self, x: np.ndarray) -> np.ndarray:
         """The index (in :meth:`sides`) of the piece nearest each point of x (n, 2)."""
-        return np.argmin(np.stack([np.min([c.nearest(x) for c in p.curves], axis=0) for p in self._pieces]), axis=0)
+        return np.stack([distances(p.curves, x).min(axis=0) for p in self._pieces]).argmin(axis=0)
 
     def piece(self, name: str) -> Piece | None:
         return next((p for p in self._pieces if p.name == name), None)
@@ -106,7 +106,7 @@ class Region(Domain):
     def test_interior(self) -> np.ndarray:
         """Which test nodes lie off the boundary (boolean): the residual is scored there only."""
         nodes = self.test_mesh[0]
-        near = np.min([c.nearest(nodes) for p in self._pieces for c in p.curves], axis=0)
+        near = distances([c for p in self._pieces for c in p.curves], nodes).min(axis=0)
         return near > 1e-12 * (1 + float(np.abs(nodes).max()))
 
     @property

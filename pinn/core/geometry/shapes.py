@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pinn.core.geometry.curves import Circle, Curve, Segment
+from pinn.core.geometry.curves import Circle, Curve, Segment, distances
 
 
 class GeometryError(ValueError):
@@ -114,7 +114,7 @@ class Polygon(Shape):
             crosses = ((ay > py) != (by > py)) & (px < ax + (py - ay) * (bx - ax) / (by - ay))
             inside ^= crosses  # even-odd: an odd number of crossings is inside
         # a point on an edge may be counted either way: strictly inside means off every edge
-        near = np.min([edge.nearest(x) for edge in self.curves()], axis=0)
+        near = distances(self.curves(), x).min(axis=0)
         return inside & (near > 1e-12 * (1 + self.diameter))
 
     @property
@@ -176,7 +176,7 @@ class Difference(Shape):
     def contains(self, x):
         inside = self.outer.contains(x)
         for hole in self.holes:
-            inside &= ~hole.contains(x) & (np.min([c.nearest(x) for c in hole.curves()], axis=0) > 0)
+            inside &= ~hole.contains(x) & (distances(hole.curves(), x).min(axis=0) > 0)
         return inside
 
     @property

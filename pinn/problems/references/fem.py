@@ -23,6 +23,9 @@ from functools import lru_cache
 import numpy as np
 import torch
 
+from pinn.core.geometry.curves import distances
+from pinn.problems.conditions import Dirichlet
+
 NAME = "fem-p2"
 
 
@@ -44,7 +47,7 @@ class Solution:
 def _snap(region, points: np.ndarray) -> np.ndarray:
     """Points near the boundary (n, 2) moved onto their nearest curve."""
     curves = [c for piece in region.sides() for c in piece.curves]
-    nearest = np.argmin(np.stack([c.nearest(points) for c in curves]), axis=0)
+    nearest = distances(curves, points).argmin(axis=0)
     moved = points.copy()
     for k, curve in enumerate(curves):
         rows = nearest == k
@@ -109,7 +112,7 @@ def _solve(problem, form: LinearForm, mesh) -> np.ndarray:
         mine = facets[owner == region.sides().index(bc.side)]
         if len(mine) == 0:
             continue
-        if type(bc).__name__ == "Dirichlet":
+        if isinstance(bc, Dirichlet):
             dofs = basis.get_dofs(mine).flatten()
             values[dofs] = _at(bc.value, basis.doflocs[:, dofs][:, None, :]).ravel()
             fixed.append(dofs)
