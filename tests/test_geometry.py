@@ -18,9 +18,10 @@ from pinn.core.geometry.points import interior, on_curves
 from pinn.problems.references import fem
 
 ANNULUS = geometry.make({"annulus": [0, 0], "radii": [0.25, 1]})
-PLATE = geometry.make({"difference": [{"rectangle": [[-0.5, 0.5], [-0.5, 0.5]], "name": "outer"},
-                                      {"disks": [[0.3, 0.3], [-0.3, 0.3], [0.3, -0.3], [-0.3, -0.3]],
-                                       "radius": 0.1, "name": "holes"}]})
+PLATE_SPEC = {"difference": [{"rectangle": [[-0.5, 0.5], [-0.5, 0.5]], "name": "outer"},
+                             {"disks": [[0.3, 0.3], [-0.3, 0.3], [0.3, -0.3], [-0.3, -0.3]], "radius": 0.1,
+                              "name": "holes"}]}
+PLATE = geometry.make(PLATE_SPEC)
 L_SHAPE = geometry.make({"polygon": [[-1, -1], [1, -1], [1, 0], [0, 0], [0, 1], [-1, 1]], "name": "wall"})
 
 
@@ -127,6 +128,9 @@ def test_conditions_name_pieces_and_every_piece_needs_one():
             refused(annulus_problem(**{key: value}))
     assert "problem.domain.radii" in refused(annulus_problem(domain={"annulus": [0, 0], "radii": [1, 0.5]}))
     assert "problem.domain.polygon" in refused(annulus_problem(domain={"polygon": [[0, 0], [1, 0]]}))
+    assert "problem.domain.name: is not a key of an annulus; allowed: annulus, radii (its pieces are named inner " \
+        "and outer)" in refused(annulus_problem(domain={"annulus": [0, 0], "radii": [0.25, 1], "name": "ring"}))
+    assert "problem.domain.name: " in refused(annulus_problem(domain={**PLATE_SPEC, "name": "plate"}))
 
 
 def test_an_exact_solution_that_contradicts_a_piece_is_said():

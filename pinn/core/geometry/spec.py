@@ -4,8 +4,8 @@
     {polygon: [[x, y], [x, y], [x, y], ...]}     {annulus: [cx, cy], radii: [r_in, r_out]}
     {difference: [outer, hole, hole, ...]}       a hole may be {disks: [[cx, cy], ...], radius: r}
 
-Each may carry ``name:`` — the name of its boundary piece (default: its kind; an annulus's pieces
-are ``inner`` and ``outer``). Numbers only: the shape is fixed before any parameter is read.
+A disk, rectangle, polygon or hole may carry ``name:`` — the name of its boundary piece (default:
+its kind); an annulus's pieces are ``inner`` and ``outer``, a difference's those of its parts. Numbers only: the shape is fixed before any parameter is read.
 """
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from pinn.core.geometry.shapes import Difference, Disk, GeometryError, Polygon, 
 
 KINDS = ("disk", "rectangle", "polygon", "annulus", "difference")
 HOLE_KINDS = ("disk", "disks", "rectangle", "polygon")  # a shape with holes is not a hole
+# shapes whose pieces are named otherwise, with the reason given when a name is put on them
+UNNAMED = {"annulus": " (its pieces are named inner and outer)",
+           "difference": " (name its outer shape and its holes instead)"}
 
 
 class ShapeSpecError(ValueError):
@@ -54,11 +57,12 @@ def _kind(value, path, kinds) -> str:
     if len(found) != 1:
         raise ShapeSpecError(path, f"got keys {', '.join(map(str, value)) or 'none'}; expected exactly one of "
                                    f"{', '.join(kinds)}")
-    allowed = {found[0], "name", *(("radius",) if found[0] in ("disk", "disks") else ()),
-               *(("radii",) if found[0] == "annulus" else ())}
+    allowed = {found[0], *(() if found[0] in UNNAMED else ("name",)),
+               *(("radius",) if found[0] in ("disk", "disks") else ()), *(("radii",) if found[0] == "annulus" else ())}
     extra = sorted(set(map(str, value)) - allowed)
     if extra:
-        raise ShapeSpecError(path + (extra[0],), f"is not a key of a {found[0]}; allowed: {', '.join(sorted(allowed))}")
+        raise ShapeSpecError(path + (extra[0],), f"is not a key of a{'n' if found[0] == 'annulus' else ''} {found[0]}; "
+                                                 f"allowed: {', '.join(sorted(allowed))}{UNNAMED.get(found[0], '')}")
     name = value.get("name", found[0])
     if not isinstance(name, str) or not name.isidentifier():
         raise ShapeSpecError(path + ("name",), f"got {name!r}; expected a name such as outer or holes")
