@@ -15,6 +15,7 @@ TARGETS = {
     "annulus": (1e-6, 120, "exact boundary data about 2 orders below a standard PINN (plots only)",
                 "Sukumar & Srivastava 2022"),
     "plate_holes": (1e-3, 300, "vanilla PINN 6.9e-1, best method 1.2e-2", "PINNacle Poisson 2d-C"),
+    "ellipse_neumann": (1e-5, 180, "normals on curves and polygons (issues #303, #620, #728)", "DeepXDE"),
 }
 
 

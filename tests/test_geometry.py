@@ -23,6 +23,10 @@ PLATE_SPEC = {"difference": [{"rectangle": [[-0.5, 0.5], [-0.5, 0.5]], "name": "
                               "name": "holes"}]}
 PLATE = geometry.make(PLATE_SPEC)
 L_SHAPE = geometry.make({"polygon": [[-1, -1], [1, -1], [1, 0], [0, 0], [0, 1], [-1, 1]], "name": "wall"})
+ELLIPSE = geometry.make({"ellipse": [0, 0], "semi_axes": [1, 0.5]})
+# the L-shape clockwise, each edge named: the notch's two edges one piece
+L_SIDES = geometry.make({"polygon": [[-1, -1], [-1, 1], [0, 1], [0, 0], [1, 0], [1, -1]],
+                         "sides": ["left", "top", "notch", "notch", "right", "bottom"]})
 
 
 def annulus_problem(**edits) -> dict:
@@ -44,7 +48,8 @@ def refused(document) -> str:
 @pytest.mark.parametrize("shape, area, bound", [
     (ANNULUS, 15 * math.pi / 16, 1e-6),  # measured 2.5e-7 relative: inscribed polygons, O(h²)
     (PLATE, 1 - 4 * math.pi * 0.01, 5e-4),  # measured 1.2e-4: the holes' polygons are inscribed
-    (L_SHAPE, 3.0, 1e-14)])  # measured 0: straight edges
+    (L_SHAPE, 3.0, 1e-14),  # measured 0: straight edges
+    (ELLIPSE, math.pi / 2, 1e-4)])  # measured 3.0e-5: an inscribed polygon
 def test_the_test_mesh_weights_add_up_to_the_area(shape, area, bound):
     region = geometry.Region(shape)
     nodes, triangles, weights = region.test_mesh
@@ -79,10 +84,34 @@ def test_normals_point_out_of_the_shape():
     x, n = on_curves(list(piece.curves), 500, "sobol", 0)
     assert not L_SHAPE.contains(x + 1e-6 * n).any() and L_SHAPE.contains(x - 1e-6 * n).all()
     assert np.allclose(piece.normal(torch.as_tensor(x)).numpy(), n, atol=0, rtol=0)
+    piece, = geometry.Region(ELLIPSE).sides()  # n ∝ ∇(x² + 4y²) = (2x, 8y)
+    x, n = on_curves(list(piece.curves), 500, "sobol", 0)
+    gradient = np.column_stack([x[:, 0], 4 * x[:, 1]])
+    assert np.abs(n - gradient / np.linalg.norm(gradient, axis=1, keepdims=True)).max() < 1e-15  # measured 0
+
+
+def test_named_edges_are_pieces_whatever_the_corners_order():
+    """``sides`` names each edge as given (here clockwise; the polygon is stored counter-clockwise):
+    the notch's two edges are one piece; a hole's named edges keep their names."""
+    pieces = {p.name: p for p in geometry.Region(L_SIDES).sides()}
+    assert sorted(pieces) == ["bottom", "left", "notch", "right", "top"]
+    ends = lambda piece: sorted(sorted([c.a, c.b]) for c in piece.curves)
+    assert ends(pieces["notch"]) == [[(0.0, 0.0), (0.0, 1.0)], [(0.0, 0.0), (1.0, 0.0)]]
+    assert ends(pieces["left"]) == [[(-1.0, -1.0), (-1.0, 1.0)]] and ends(pieces["bottom"]) == [[(-1.0, -1.0), (1.0, -1.0)]]
+    plate = geometry.make({"difference": [{"rectangle": [[-1, 1], [-1, 1]], "sides": ["s", "e", "n", "w"]},
+                                          {"rectangle": [[-0.5, 0.5], [-0.5, 0.5]], "sides": ["a", "a", "b", "b"]}]})
+    pieces = {p.name: p for p in geometry.Region(plate).sides()}
+    assert sorted(pieces) == ["a", "b", "e", "n", "s", "w"] and ends(pieces["n"]) == [[(-1.0, 1.0), (1.0, 1.0)]]
+    assert ends(pieces["a"]) == [[(-0.5, -0.5), (0.5, -0.5)], [(0.5, -0.5), (0.5, 0.5)]]
+    x, n = on_curves(list(pieces["a"].curves), 100, "sobol", 0)
+    assert not plate.contains(x + 1e-6 * n).any() and plate.contains(x - 1e-6 * n).all()  # n points into the hole
+    assert (pieces["a"].normal(torch.as_tensor(x)).numpy() == n).all()
 
 
 @pytest.mark.parametrize("shape, data", [(ANNULUS, {"outer": 1.0, "inner": 2.0}),
-                                         (PLATE, {"outer": 1.0, "holes": 0.0}), (L_SHAPE, {"wall": 0.5})])
+                                         (PLATE, {"outer": 1.0, "holes": 0.0}), (L_SHAPE, {"wall": 0.5}),
+                                         (ELLIPSE, {"ellipse": -1.0}),
+                                         (L_SIDES, {"left": 1.0, "top": 2.0, "notch": 0.0, "right": 3.0, "bottom": 4.0})])
 def test_dirichlet_data_hold_exactly_on_every_piece(shape, data):
     """u = Σ w_i g_i + φ N for a random N: on 10 000 points of each piece u = g_i to rounding
     (measured at most 2.0e-15), the polygon's corners included."""
@@ -131,6 +160,14 @@ def test_conditions_name_pieces_and_every_piece_needs_one():
     assert "problem.domain.name: is not a key of an annulus; allowed: annulus, radii (its pieces are named inner " \
         "and outer)" in refused(annulus_problem(domain={"annulus": [0, 0], "radii": [0.25, 1], "name": "ring"}))
     assert "problem.domain.name: " in refused(annulus_problem(domain={**PLATE_SPEC, "name": "plate"}))
+    square = {"rectangle": [[0, 1], [0, 1]]}
+    assert "problem.domain: a polygon with 4 corners has 4 sides to name; got 3 names" in refused(
+        annulus_problem(domain={**square, "sides": ["a", "b", "c"]}))
+    assert "problem.domain.sides: name the whole boundary (name) or each edge (sides), not both" in refused(
+        annulus_problem(domain={**square, "sides": list("abcd"), "name": "box"}))
+    assert "problem.domain.sides[2]: got 3; expected a name" in refused(annulus_problem(domain={**square, "sides": ["a", "b", 3, "d"]}))
+    assert "problem.domain.semi_axes[1]: got -1; expected a positive length" in refused(
+        annulus_problem(domain={"ellipse": [0, 0], "semi_axes": [1, -1]}))
 
 
 def test_an_exact_solution_that_contradicts_a_piece_is_said():
@@ -205,3 +242,17 @@ def test_the_finite_element_solution_meets_the_annulus(outer):
     u = fem._solve(problem, problem.fem_form, coarse)[:len(nodes)]
     exact = 1 - np.log(np.linalg.norm(nodes, axis=1)) / np.log(4)
     assert np.sqrt(np.sum(weights * (u - exact) ** 2) / np.sum(weights * exact ** 2)) < 1e-7  # measured 2.9e-8
+
+
+@pytest.mark.slow  # one sparse solve: 2 s
+def test_the_finite_element_solution_meets_the_ellipse_with_a_flux():
+    """configs/ellipse_neumann.yaml (−Δu + u = f, ∂u/∂n = g on the whole curve): isoparametric P2
+    on the test mesh (the edges' midpoints projected onto the ellipse) against sin(2x + y) + xy:
+    1.3e-8 (1.6e-9 on the refined mesh)."""
+    import yaml
+    problem = validate(config.parse(yaml.safe_load(open("configs/ellipse_neumann.yaml")), "e.yaml")).problem
+    nodes, _, weights = problem.domain.test_mesh
+    assert problem.fem_form == fem.LinearForm(1.0, 1.0)
+    u = fem._solve(problem, problem.fem_form, fem._meshes(problem.domain)[0])[:len(nodes)]
+    exact = np.sin(2 * nodes[:, 0] + nodes[:, 1]) + nodes[:, 0] * nodes[:, 1]
+    assert np.sqrt(np.sum(weights * (u - exact) ** 2) / np.sum(weights * exact ** 2)) < 5e-8  # measured 1.3e-8

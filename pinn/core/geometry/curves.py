@@ -17,13 +17,20 @@ conditions with distance functions in physics-informed deep neural networks"):
       φ = ± (R² − |x − c|²) / (2R),
 
   exact to first order on the circle and smooth everywhere (the exact distance R − |x − c| is
-  not differentiable at c).
+  not differentiable at c);
+* an ellipse with semi-axes a, b about c, from f = 1 − ((x − c_x)/a)² − ((y − c_y)/b)²:
+
+      φ = ± f / √(f² + |∇f|²),
+
+  normalised to first order (on the ellipse f = 0, so ∇φ = ∇f/|∇f|) and smooth everywhere, the
+  centre included (there f = 1 and ∇f = 0).
 """
 from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import torch
@@ -150,3 +157,87 @@ class Circle(Curve):
     def project(self, x):
         offset = x - np.asarray(self.center)
         return np.asarray(self.center) + self.radius * offset / np.linalg.norm(offset, axis=1, keepdims=True)
+
+
+ELLIPSE_TABLE = 4097  # angles at which an ellipse's arc length is tabulated (Simpson's rule between them)
+
+
+@dataclass(frozen=True)
+class Ellipse(Curve):
+    """A whole axis-aligned ellipse, semi-axes ``axes`` = (a, b); ``inside`` as for :class:`Circle`.
+    Points by arc length come from a table of the arc length against the angle θ of
+    (c_x + a cos θ, c_y + b sin θ), interpolated; distances and projections from the nearest tabulated
+    angle refined by Newton's method on d/dθ |p(θ) − x|² = 0."""
+
+    center: tuple[float, float]
+    axes: tuple[float, float]
+    inside: bool = True
+
+    def _point(self, theta):
+        (cx, cy), (a, b) = self.center, self.axes
+        return np.stack([cx + a * np.cos(theta), cy + b * np.sin(theta)], axis=1)
+
+    @cached_property
+    def _table(self) -> tuple[np.ndarray, np.ndarray]:
+        """Angles on [0, 2π] and the arc length from θ = 0 to each (Simpson on each interval's halves)."""
+        a, b = self.axes
+        speed = lambda t: np.hypot(a * np.sin(t), b * np.cos(t))
+        theta = np.linspace(0, 2 * np.pi, ELLIPSE_TABLE)
+        left, right = theta[:-1], theta[1:]
+        pieces = (right - left) / 6 * (speed(left) + 4 * speed((left + right) / 2) + speed(right))
+        return theta, np.concatenate([[0.0], np.cumsum(pieces)])
+
+    @property
+    def length(self) -> float:
+        return float(self._table[1][-1])
+
+    def _angle(self, s):
+        theta, arc = self._table
+        turn = np.interp(np.asarray(s, dtype=float) * arc[-1], arc, theta)
+        return turn if self.inside else -turn
+
+    def at(self, s):
+        return self._point(self._angle(s))
+
+    def _outward(self, offset):
+        a, b = self.axes
+        gradient = offset / np.asarray([a * a, b * b])
+        unit = gradient / np.linalg.norm(gradient, axis=1, keepdims=True)
+        return unit if self.inside else -unit
+
+    def normal(self, s):
+        return self._outward(self.at(s) - np.asarray(self.center))
+
+    def normal_at(self, x):
+        a, b = self.axes
+        gradient = (x - torch.as_tensor(self.center, dtype=x.dtype, device=x.device)) / torch.as_tensor(
+            [a * a, b * b], dtype=x.dtype, device=x.device)
+        unit = gradient / gradient.norm(dim=1, keepdim=True)
+        return unit if self.inside else -unit
+
+    def distance(self, x):
+        (cx, cy), (a, b) = self.center, self.axes
+        dx, dy = x[:, :1] - cx, x[:, 1:2] - cy
+        f = 1 - (dx / a) ** 2 - (dy / b) ** 2
+        gradient_squared = (2 * dx / a ** 2) ** 2 + (2 * dy / b ** 2) ** 2
+        phi = f / torch.sqrt(f ** 2 + gradient_squared)
+        return phi if self.inside else -phi
+
+    def _nearest_angle(self, x: np.ndarray) -> np.ndarray:
+        (cx, cy), (a, b) = self.center, self.axes
+        coarse = np.linspace(0, 2 * np.pi, 512, endpoint=False)
+        table = self._point(coarse)
+        theta = coarse[np.argmin(((x[:, None, :] - table[None]) ** 2).sum(axis=2), axis=1)]
+        for _ in range(8):  # Newton on g(θ) = (p − x)·p'(θ), from the nearest tabulated angle
+            px, py = cx + a * np.cos(theta), cy + b * np.sin(theta)
+            tx, ty = -a * np.sin(theta), b * np.cos(theta)
+            g = (px - x[:, 0]) * tx + (py - x[:, 1]) * ty
+            slope = tx * tx + ty * ty + (px - x[:, 0]) * (-a * np.cos(theta)) + (py - x[:, 1]) * (-b * np.sin(theta))
+            theta = theta - g / np.where(slope > 0, slope, tx * tx + ty * ty)
+        return theta
+
+    def nearest(self, x):
+        return np.linalg.norm(x - self.project(x), axis=1)
+
+    def project(self, x):
+        return self._point(self._nearest_angle(x))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pinn.core.geometry.curves import Circle, Curve, Segment, distances
+from pinn.core.geometry.curves import Circle, Curve, Ellipse, Segment, distances
 
 
 class GeometryError(ValueError):
@@ -53,6 +53,10 @@ class Shape(ABC):
     def reversed_curves(self) -> list[Curve]:
         """The boundary oriented the other way: as a hole's, the shape on the right."""
 
+    def reversed_pieces(self) -> dict[str, list[Curve]]:
+        """:meth:`pieces` as a hole's: name -> curves oriented the other way."""
+        return {self.name: self.reversed_curves()}
+
 
 @dataclass(frozen=True)
 class Disk(Shape):
@@ -83,6 +87,39 @@ class Disk(Shape):
         return [Circle(tuple(self.center), self.radius, inside=False)]
 
 
+@dataclass(frozen=True)
+class EllipseShape(Shape):
+    """The axis-aligned ellipse about ``center`` with semi-axes ``axes`` = (a, b)."""
+
+    center: tuple[float, float]
+    axes: tuple[float, float]
+    name: str = "ellipse"
+
+    def __post_init__(self):
+        if not min(self.axes) > 0:
+            raise GeometryError(f"an ellipse's semi-axes must be positive; got {list(self.axes)}")
+
+    def contains(self, x):
+        (a, b) = self.axes
+        offset = x - np.asarray(self.center)
+        return (offset[:, 0] / a) ** 2 + (offset[:, 1] / b) ** 2 < 1
+
+    @property
+    def bounds(self):
+        (cx, cy), (a, b) = self.center, self.axes
+        return (cx - a, cx + a), (cy - b, cy + b)
+
+    @property
+    def area(self) -> float:
+        return math.pi * self.axes[0] * self.axes[1]
+
+    def curves(self):
+        return [Ellipse(tuple(self.center), tuple(self.axes), inside=True)]
+
+    def reversed_curves(self):
+        return [Ellipse(tuple(self.center), tuple(self.axes), inside=False)]
+
+
 def _signed_area(vertices: np.ndarray) -> float:
     x, y = vertices[:, 0], vertices[:, 1]
     return 0.5 * float(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
@@ -90,20 +127,29 @@ def _signed_area(vertices: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class Polygon(Shape):
-    """A simple polygon through ``vertices`` (in either order; stored counter-clockwise)."""
+    """A simple polygon through ``vertices`` (in either order; stored counter-clockwise). Its
+    boundary is one piece named ``name``, or, with ``sides`` (one name per edge, edge i from vertex
+    i to vertex i + 1 as given), the edges grouped by their names."""
 
     vertices: tuple[tuple[float, float], ...]
     name: str = "polygon"
+    sides: tuple[str, ...] | None = None
 
     def __post_init__(self):
         corners = np.asarray(self.vertices, dtype=float)
         if corners.ndim != 2 or corners.shape[1] != 2 or len(corners) < 3:
             raise GeometryError(f"a polygon needs at least three corners [x, y]; got {len(corners)}")
+        if self.sides is not None and len(self.sides) != len(corners):
+            raise GeometryError(f"a polygon with {len(corners)} corners has {len(corners)} sides to name; "
+                                f"got {len(self.sides)} names")
         area = _signed_area(corners)
         if not abs(area) > 0:
             raise GeometryError("the polygon's corners enclose no area")
-        ordered = corners if area > 0 else corners[::-1]
-        object.__setattr__(self, "vertices", tuple(map(tuple, ordered.tolist())))
+        if area < 0:  # clockwise as given: reversed, edge i (v_i → v_i+1) becomes edge n − 2 − i
+            corners = corners[::-1]
+            if self.sides is not None:
+                object.__setattr__(self, "sides", (*self.sides[-2::-1], self.sides[-1]))
+        object.__setattr__(self, "vertices", tuple(map(tuple, corners.tolist())))
 
     def contains(self, x):
         inside = np.zeros(len(x), dtype=bool)
@@ -139,13 +185,26 @@ class Polygon(Shape):
         v = self.vertices[::-1]
         return [Segment(v[i], v[(i + 1) % len(v)]) for i in range(len(v))]
 
+    def pieces(self):
+        return self._grouped(self.curves(), self.sides)
 
-def rectangle(intervals, name: str = "rectangle") -> Polygon:
-    """The rectangle [x0, x1] × [y0, y1] as a polygon."""
+    def reversed_pieces(self):
+        sides = None if self.sides is None else (*self.sides[-2::-1], self.sides[-1])
+        return self._grouped(self.reversed_curves(), sides)
+
+    def _grouped(self, curves, sides) -> dict[str, list[Curve]]:
+        found = {}
+        for curve, side in zip(curves, sides or [self.name] * len(curves)):
+            found.setdefault(side, []).append(curve)
+        return found
+
+
+def rectangle(intervals, name: str = "rectangle", sides: tuple[str, ...] | None = None) -> Polygon:
+    """The rectangle [x0, x1] × [y0, y1] as a polygon (corners from (x0, y0) counter-clockwise)."""
     (x0, x1), (y0, y1) = intervals
     if not (x0 < x1 and y0 < y1):
         raise GeometryError(f"a rectangle needs [x0, x1], [y0, y1] with x0 < x1 and y0 < y1; got {intervals}")
-    return Polygon(((x0, y0), (x1, y0), (x1, y1), (x0, y1)), name)
+    return Polygon(((x0, y0), (x1, y0), (x1, y1), (x0, y1)), name, sides)
 
 
 HOLE_CHECK_POINTS = 2000  # per hole: points of its boundary that must lie inside the outer shape
@@ -194,7 +253,8 @@ class Difference(Shape):
         raise GeometryError("a shape with holes cannot itself be a hole")
 
     def pieces(self):
-        found = {self.outer.name: self.outer.curves()}
+        found = dict(self.outer.pieces())
         for hole in self.holes:
-            found.setdefault(hole.name, []).extend(hole.reversed_curves())
+            for name, curves in hole.reversed_pieces().items():
+                found.setdefault(name, []).extend(curves)
         return found

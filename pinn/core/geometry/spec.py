@@ -1,20 +1,26 @@
 """Shapes from plain data (a problem's ``domain:`` in YAML), with the place of any mistake.
 
     {disk: [cx, cy], radius: r}                  {rectangle: [[x0, x1], [y0, y1]]}
-    {polygon: [[x, y], [x, y], [x, y], ...]}     {annulus: [cx, cy], radii: [r_in, r_out]}
-    {difference: [outer, hole, hole, ...]}       a hole may be {disks: [[cx, cy], ...], radius: r}
+    {ellipse: [cx, cy], semi_axes: [a, b]}       {polygon: [[x, y], [x, y], [x, y], ...]}
+    {annulus: [cx, cy], radii: [r_in, r_out]}    {difference: [outer, hole, hole, ...]}
+    a hole may be {disks: [[cx, cy], ...], radius: r}
 
-A disk, rectangle, polygon or hole may carry ``name:`` — the name of its boundary piece (default:
-its kind); an annulus's pieces are ``inner`` and ``outer``, a difference's those of its parts. Numbers only: the shape is fixed before any parameter is read.
+A disk, ellipse, rectangle, polygon or hole may carry ``name:`` — the name of its boundary piece
+(default: its kind); a polygon or rectangle may instead name each edge, ``sides: [name, ...]`` (edge
+i from corner i to corner i + 1; a rectangle's corners (x0, y0), (x1, y0), (x1, y1), (x0, y1)), edges
+of one name being one piece; an annulus's pieces are ``inner`` and ``outer``, a difference's those
+of its parts. Numbers only: the shape is fixed before any parameter is read.
 """
 from __future__ import annotations
 
 import math
 
-from pinn.core.geometry.shapes import Difference, Disk, GeometryError, Polygon, Shape, rectangle
+from pinn.core.geometry.shapes import Difference, Disk, EllipseShape, GeometryError, Polygon, Shape, rectangle
 
-KINDS = ("disk", "rectangle", "polygon", "annulus", "difference")
-HOLE_KINDS = ("disk", "disks", "rectangle", "polygon")  # a shape with holes is not a hole
+KINDS = ("disk", "ellipse", "rectangle", "polygon", "annulus", "difference")
+HOLE_KINDS = ("disk", "disks", "ellipse", "rectangle", "polygon")  # a shape with holes is not a hole
+EXTRA_KEYS = {"disk": ("radius",), "disks": ("radius",), "ellipse": ("semi_axes",), "annulus": ("radii",),
+              "rectangle": ("sides",), "polygon": ("sides",)}
 # shapes whose pieces are named otherwise, with the reason given when a name is put on them
 UNNAMED = {"annulus": " (its pieces are named inner and outer)",
            "difference": " (name its outer shape and its holes instead)"}
@@ -57,22 +63,31 @@ def _kind(value, path, kinds) -> str:
     if len(found) != 1:
         raise ShapeSpecError(path, f"got keys {', '.join(map(str, value)) or 'none'}; expected exactly one of "
                                    f"{', '.join(kinds)}")
-    allowed = {found[0], *(() if found[0] in UNNAMED else ("name",)),
-               *(("radius",) if found[0] in ("disk", "disks") else ()), *(("radii",) if found[0] == "annulus" else ())}
+    allowed = {found[0], *(() if found[0] in UNNAMED else ("name",)), *EXTRA_KEYS.get(found[0], ())}
     extra = sorted(set(map(str, value)) - allowed)
     if extra:
         raise ShapeSpecError(path + (extra[0],), f"is not a key of a{'n' if found[0] == 'annulus' else ''} {found[0]}; "
                                                  f"allowed: {', '.join(sorted(allowed))}{UNNAMED.get(found[0], '')}")
-    name = value.get("name", found[0])
-    if not isinstance(name, str) or not name.isidentifier():
-        raise ShapeSpecError(path + ("name",), f"got {name!r}; expected a name such as outer or holes")
+    _name(value.get("name", found[0]), path + ("name",))
+    if "sides" in value:
+        if "name" in value:
+            raise ShapeSpecError(path + ("sides",), "name the whole boundary (name) or each edge (sides), not both")
+        if not isinstance(value["sides"], (list, tuple)):
+            raise ShapeSpecError(path + ("sides",), f"got {value['sides']!r}; expected a list of names, one per edge")
+        for i, side in enumerate(value["sides"]):
+            _name(side, path + ("sides", i))
     return found[0]
+
+
+def _name(name, path) -> None:
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ShapeSpecError(path, f"got {name!r}; expected a name such as outer or holes")
 
 
 def _positive(value, path) -> float:
     number = _number(value, path)
     if number <= 0:
-        raise ShapeSpecError(path, f"got {value!r}; expected a positive radius")
+        raise ShapeSpecError(path, f"got {value!r}; expected a positive length")
     return number
 
 
@@ -91,13 +106,20 @@ def _made(kind: str, value: dict, path: tuple) -> list[Shape]:
         if kind == "disks":
             radius = _positive(value.get("radius"), path + ("radius",))
             return [Disk(c, radius, name) for c in _points(value["disks"], path + ("disks",), 1)]
+        if kind == "ellipse":
+            axes = value.get("semi_axes")
+            if not isinstance(axes, (list, tuple)) or len(axes) != 2:
+                raise ShapeSpecError(path + ("semi_axes",), f"got {axes!r}; expected [a, b], the semi-axes along x and y")
+            return [EllipseShape(_point(value["ellipse"], path + ("ellipse",)),
+                                 tuple(_positive(r, path + ("semi_axes", i)) for i, r in enumerate(axes)), name)]
+        sides = tuple(value["sides"]) if "sides" in value else None
         if kind == "rectangle":
             pairs = value["rectangle"]
             if not isinstance(pairs, (list, tuple)) or len(pairs) != 2:
                 raise ShapeSpecError(path + ("rectangle",), f"got {pairs!r}; expected [[x0, x1], [y0, y1]]")
-            return [rectangle([_point(p, path + ("rectangle", i)) for i, p in enumerate(pairs)], name)]
+            return [rectangle([_point(p, path + ("rectangle", i)) for i, p in enumerate(pairs)], name, sides)]
         if kind == "polygon":
-            return [Polygon(tuple(_points(value["polygon"], path + ("polygon",), 3)), name)]
+            return [Polygon(tuple(_points(value["polygon"], path + ("polygon",), 3)), name, sides)]
         if kind == "annulus":
             center = _point(value["annulus"], path + ("annulus",))
             radii = value.get("radii")
