@@ -178,6 +178,21 @@ def test_an_exact_solution_that_contradicts_a_piece_is_said():
     assert any("dirichlet at inner disagree by 1" in w for w in plan.notes)
 
 
+def test_dirichlet_data_that_jump_where_two_pieces_meet_are_said():
+    """A square with u = 1 on its top edge and 0 on the others (the cavity's lid): the data jump at
+    the top corners, said once per corner; data that agree there say nothing."""
+    square = {"rectangle": [[0, 1], [0, 1]], "sides": ["bottom", "right", "top", "left"]}
+
+    def lid(top):
+        document = annulus_problem(domain=square, boundary=[{"at": "top", "type": "dirichlet", "value": top}] + [
+            {"at": side, "type": "dirichlet", "value": "0"} for side in ("bottom", "right", "left")])
+        del document["problem"]["exact"]
+        return document
+    notes = [w for w in validate(config.parse(lid("1"), "lid.yaml")).notes if "where the two pieces meet" in w]
+    assert len(notes) == 2 and "the Dirichlet data on top (1) and on left (0) disagree at (x, y) = (0, 1)" in notes[1]
+    assert not [w for w in validate(config.parse(lid("x*(1 - x)"), "lid.yaml")).notes if "pieces meet" in w]
+
+
 def test_a_normal_derivative_reads_the_outward_normal():
     """On the annulus, u = 1 − ln r / ln 4 has ∂u/∂n = −1/ln 4 on the outer circle and
     −(−1/(r ln 4)) = 4/ln 4 on the inner one (n points into the hole): the exact solution passes the

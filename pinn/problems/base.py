@@ -171,8 +171,10 @@ class Problem(ABC):
 
     def data_mismatches(self) -> list[str]:
         """What the given data contradict, in words: the exact solution (:meth:`exact_mismatches`),
-        initial data against the ends at t₀ and across periodic sides."""
-        return [*self.exact_mismatches(), *initial_data_mismatches(self)]
+        initial data against the ends at t₀ and across periodic sides, Dirichlet data of two
+        pieces of a shape where they meet."""
+        return [*self.exact_mismatches(), *initial_data_mismatches(self),
+                *exact_dirichlet.meeting_jumps(self.domain, self.conditions)]
 
     def initial_kinks(self) -> list[str]:
         """A kink in the initial value (less the base solution) under a second-order equation, in

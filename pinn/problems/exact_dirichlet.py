@@ -28,6 +28,7 @@ from typing import NamedTuple
 import torch
 
 from pinn.core.geometry import Region
+from pinn.core.geometry.corners import reentrant
 from pinn.core.geometry.distance import equivalence, transfinite
 from pinn.core.network import FieldTransforms, HardDirichlet
 from pinn.problems.conditions import Dirichlet, Neumann, constant
@@ -170,22 +171,62 @@ def on_region(domain, conditions):
 
         u = Σ w_i g_i + (φ / max φ) N,   w_i = Π_{j≠i} φ_j / Σ_k Π_{j≠k} φ_j,   φ = (Σ φ_i⁻¹)⁻¹,
 
-    φ_i the pieces' distance functions (:mod:`pinn.core.geometry.distance`), φ scaled to a largest
-    value of 1 on the test mesh; the other pieces' conditions stay loss terms."""
+    φ_i the pieces' distance functions (:mod:`pinn.core.geometry.distance`), φ blended into each
+    re-entrant corner's singular function where two Dirichlet edges meet
+    (:mod:`pinn.core.geometry.corners`) and scaled to a largest value of 1 on the test mesh; the
+    other pieces' conditions stay loss terms."""
     dirichlet = [bc for bc in conditions if isinstance(bc, Dirichlet)]
     pieces = [bc.side for bc in dirichlet]
     if not dirichlet or len(set(map(id, pieces))) != len(pieces):
         return None
-    nodes = torch.as_tensor(domain.test_mesh[0], dtype=torch.float64)
-    peak = float(equivalence([p.distance(nodes) for p in pieces]).max())
+    corners = reentrant([c for p in domain.sides() for c in p.curves], [c for p in pieces for c in p.curves])
+
+    def factor(x):
+        phi = equivalence([p.distance(x) for p in pieces])
+        for corner in corners:
+            phi = corner.blend(x, phi)
+        return phi
+    peak = float(factor(torch.as_tensor(domain.test_mesh[0], dtype=torch.float64)).max())
 
     def lift(x):
-        return transfinite([p.distance(x) for p in pieces], [bc.value(x) for bc in dirichlet])
+        data = []
+        for bc in dirichlet:
+            value = bc.value(x)
+            for corner in corners:
+                if not set(corner.edges) & set(bc.side.curves):
+                    value = value * (1 - corner.cutoff(x))
+            data.append(value)
+        return transfinite([p.distance(x) for p in pieces], data)
 
     def distance(x):
-        return equivalence([p.distance(x) for p in pieces]) / peak
+        return factor(x) / peak
     return HardDirichlet(lift, distance), dirichlet
 
+
+
+def meeting_jumps(domain, conditions) -> list[str]:
+    """Where two pieces with Dirichlet data meet (a polygon's corner between differently named
+    edges) and their data differ, in words: the solution jumps there (the transform takes their
+    mean at that point), so the error concentrates near it."""
+    if not isinstance(domain, Region):
+        return []
+    data = {id(bc.side): bc for bc in conditions if isinstance(bc, Dirichlet)}
+    found = []
+    for one in domain.sides():
+        for other in domain.sides():
+            if one is other or id(one) not in data or id(other) not in data:
+                continue
+            for a in one.curves:
+                for b in other.curves:
+                    if getattr(a, "b", None) is None or a.b != getattr(b, "a", None):
+                        continue
+                    point = torch.tensor([a.b], dtype=torch.float64)
+                    left, right = float(data[id(one)].value(point)), float(data[id(other)].value(point))
+                    if abs(left - right) > CORNER_TOLERANCE * (1 + abs(left) + abs(right)):
+                        found.append(f"problem.boundary: the Dirichlet data on {one} ({left:.6g}) and on {other} "
+                                     f"({right:.6g}) disagree at {domain.describe(a.b)}, where the two pieces meet: "
+                                     f"the solution jumps there, and the error concentrates near that corner")
+    return found
 
 CORNER_TOLERANCE = 1e-9  # relative to 1 + the largest corner value
 
