@@ -322,7 +322,7 @@ def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
         if getattr(cfg, key) is None:
             ctx.fail(path + (key,), f"missing; type: expression needs domain, {key} and boundary")
     if geometry.is_shape(cfg.domain):
-        for key, what in (("fields", "a system"), ("obstacle", "an obstacle"), ("base", "a base solution")):
+        for key, what in (("obstacle", "an obstacle"), ("base", "a base solution")):
             if getattr(cfg, key) is not None:
                 ctx.fail(path + (key,), f"{what} on a shape is not yet supported (on a box it is)")
     params = {}

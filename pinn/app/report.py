@@ -71,12 +71,14 @@ def _rms(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     return float(np.sqrt(np.sum(weights * values ** 2) / np.sum(weights)))
 
 
-def _relative_or_absolute(name: str, approx: np.ndarray, reference: np.ndarray) -> dict:
+def _relative_or_absolute(name: str, approx: np.ndarray, reference: np.ndarray,
+                          weights: np.ndarray | None = None) -> dict:
     """``{name: rel L2}``, or where the reference is 0 there (a relative error is then infinite
-    and says nothing) the root-mean-square error under ``rms_error`` in place of ``rel_l2``."""
+    and says nothing) the root-mean-square error under ``rms_error`` in place of ``rel_l2``; by
+    quadrature ``weights`` on a shape's test mesh."""
     if np.linalg.norm(reference) > 0:
-        return {name: _rel_l2(approx, reference)}
-    return {name.replace("rel_l2", "rms_error"): float(np.sqrt(np.mean((approx - reference) ** 2)))}
+        return {name: _rel_l2(approx, reference, weights)}
+    return {name.replace("rel_l2", "rms_error"): _rms(approx - reference, weights)}
 
 
 def test_points(problem) -> torch.Tensor:

@@ -7,17 +7,21 @@ Metrics (``metrics.json``): for each field f, ``fields.f.rel_l2`` = ‖f − f*�
 ``max_abs_error`` are the worst field's (named in ``worst_field``). A field whose exact
 values are all zero is scored by its root-mean-square error instead (``rms_error``). The
 problem's ``singular_points`` (where the solution has no value) are left out of every score.
+On a shape the norms are by quadrature on its test mesh, and the residuals are scored at the
+nodes off the boundary (as for one field, :func:`pinn.app.report.evaluate`).
 """
 from __future__ import annotations
 
 import numpy as np
 import torch
 
-from pinn.app.report import Evaluation, figure_title, plt, test_points, _for_log_axis, _numpy, _relative_or_absolute
+from pinn.app import shape_report
+from pinn.app.report import (Evaluation, figure_title, plt, test_points, _for_log_axis, _numpy, _relative_or_absolute,
+                             _rms)
 
 
-def _score(approx: np.ndarray, exact: np.ndarray) -> dict:
-    return {**_relative_or_absolute("rel_l2", approx, exact), "max_abs_error": float(np.abs(approx - exact).max())}
+def _score(approx: np.ndarray, exact: np.ndarray, weights: np.ndarray | None) -> dict:
+    return {**_relative_or_absolute("rel_l2", approx, exact, weights), "max_abs_error": float(np.abs(approx - exact).max())}
 
 
 def _defined(problem, x: np.ndarray) -> np.ndarray:
@@ -36,14 +40,21 @@ def evaluate(problem, model, device, dtype, kind: str, rows) -> Evaluation:
         residuals = {name: _numpy(r) for name, r in problem.residual(x, fields).items()}
     predictions = {f: _numpy(fields[f].value) for f in problem.fields}
     kept = _defined(problem, x.detach().double().cpu().numpy())
-    metrics = {"residual_rms": float(np.sqrt(np.mean(np.concatenate([r[kept] for r in residuals.values()]) ** 2))),
-               "residual_rms_by_equation": {name: float(np.sqrt(np.mean(r[kept] ** 2))) for name, r in residuals.items()}}
+    weights = None if problem.domain.test_weights is None else problem.domain.test_weights[kept]
+    inside = kept if problem.domain.test_interior is None else kept & problem.domain.test_interior
+    inside_weights = None if weights is None else problem.domain.test_weights[inside]
+    if inside_weights is None:
+        overall = float(np.sqrt(np.mean(np.concatenate([r[inside] for r in residuals.values()]) ** 2)))
+    else:  # on a mesh: the mean over the equations of r², by quadrature over the nodes
+        overall = _rms(np.sqrt(sum(r[inside] ** 2 for r in residuals.values()) / len(residuals)), inside_weights)
+    metrics = {"residual_rms": overall,
+               "residual_rms_by_equation": {name: _rms(r[inside], inside_weights) for name, r in residuals.items()}}
     references = {}
     if rows is not None:
         references = {f: rows[0][:, j] for j, f in enumerate(problem.fields) if not np.isnan(rows[0][:, j]).all()}
-        scores = {f: _score(predictions[f][kept], references[f][kept]) for f in references}
+        scores = {f: _score(predictions[f][kept], references[f][kept], weights) for f in references}
         vectors = {name: _score(np.stack([predictions[f][kept] for f in parts]),
-                                np.stack([references[f][kept] for f in parts]))
+                                np.stack([references[f][kept] for f in parts]), weights)
                    for name, parts in problem.vectors.items() if all(f in references for f in parts)}
         relative = {f: s for f, s in scores.items() if "rel_l2" in s}
         worst = max(relative, key=lambda f: relative[f]["rel_l2"]) if relative else None
@@ -55,7 +66,8 @@ def evaluate(problem, model, device, dtype, kind: str, rows) -> Evaluation:
     first = problem.fields[0]
     magnitude = np.sqrt(sum(r ** 2 for r in residuals.values()))
     return Evaluation(x.detach().double().cpu().numpy(), predictions[first], references.get(first), magnitude,
-                      metrics, fields=predictions, references=references, residuals=residuals)
+                      metrics, fields=predictions, references=references, residuals=residuals,
+                      triangles=problem.domain.test_triangles)
 
 
 def figures(problem, ev: Evaluation, activation: str) -> dict:
@@ -65,6 +77,8 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
     each field against its reference and the error on a log scale."""
     if problem.domain.dim == 1:
         return {"solution.png": _curves(problem, ev, figure_title(problem, activation, ev.metrics))}
+    if ev.triangles is not None:
+        return {"solution.png": shape_report.field_rows(problem, ev, activation)}
     names = ("x", "t") if problem.domain.time_dim is not None else problem.domain.names
     xs, ys = np.unique(ev.x[:, 0]), np.unique(ev.x[:, 1])
     kept = _defined(problem, ev.x)

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from pinn.core import expr
+from pinn.core import expr, geometry
 from pinn.problems.base import Problem
 from pinn.problems.conditions import Dirichlet, Periodic, Robin
 from pinn.problems.references import ivp
@@ -158,6 +158,8 @@ class ExpressionSystem(ExpressionProblem):
                         2: f"its initial value and rate ({{field: {f}, value: ...}} and {{..., derivative: 1}})"}
                 raise DefinitionError(("initial",), f"{f} has order {wanted} in t, so it needs "
                                                     f"{need.get(wanted, f'{wanted} initial conditions')}")
+        if isinstance(domain, geometry.Region):
+            return self._check_pieces_of(f, mine)
         for axis in domain.space_dims:
             order = self._order_in(f, axis)
             if order < 2 or any(isinstance(bc, Periodic) and bc.side.dim == axis for _, bc in mine):
@@ -178,6 +180,23 @@ class ExpressionSystem(ExpressionProblem):
                 if count > wanted:
                     notes.append(f"problem.boundary: the side {side} has {count} conditions on {f} where its "
                                  f"order {order} in {names[axis]} asks for {wanted}")
+        return notes
+
+    def _check_pieces_of(self, f: str, mine: list) -> list[str]:
+        """On a shape: a field of order 2 or more in space needs a condition on each boundary piece
+        (none: an error; two or more: a note, as on a box's side)."""
+        order = max(self._order_in(f, axis) for axis in self._domain.space_dims)
+        if order < 2:
+            return []
+        notes = []
+        for piece in self._domain.sides():
+            count = sum(1 for path, bc in mine if path[0] == "boundary" and bc.side is piece)
+            if count == 0:
+                raise DefinitionError(("boundary",), f"{f} has order {order} in space, so the boundary piece {piece} "
+                                                     f"needs a condition on {f}; none given (pieces: "
+                                                     f"{', '.join(str(p) for p in self._domain.sides())})")
+            if count > 1:
+                notes.append(f"problem.boundary: the piece {piece} has {count} conditions on {f}")
         return notes
 
     def _positive_against_data(self) -> list[str]:
