@@ -284,6 +284,8 @@ def _draw(problem, evaluation, history, label: str, terms: list, logged: list) -
         figures.update(system_report.figures(problem, evaluation, label))
     elif problem.domain.time_dim is not None and problem.domain.dim == 2:
         figures.update(report.space_time_figures(problem, evaluation, label))
+    elif problem.domain.time_dim is not None and evaluation.triangles is not None:  # a shape × time
+        figures.update(shape_report.space_time_figures(problem, evaluation, label))
     elif problem.domain.dim == 1:
         figures["solution.png"] = (contact.figure_1d(problem, evaluation, title) if obstacle
                                    else report.solution_figure(problem, evaluation, label))

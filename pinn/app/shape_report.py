@@ -1,6 +1,6 @@
 """Figures on a shape's test mesh: the PINN and the reference as colour on the triangles (nothing
 outside the shape), the error on a log scale, and the boundary pieces drawn and named; a system's
-fields one row each."""
+fields one row each; with time, snapshots at four times."""
 from __future__ import annotations
 
 import numpy as np
@@ -80,3 +80,40 @@ def field_rows(problem, ev: Evaluation, activation: str):
     fig.suptitle(figure_title(problem, activation, ev.metrics), fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     return fig
+
+
+SNAPSHOTS = 4
+
+
+def space_time_figures(problem, ev: Evaluation, activation: str) -> dict:
+    """A shape × time (the test set time-major: every node at one time, then the next):
+    ``solution.png`` with a column per snapshot time — the PINN, the reference, log10 of the
+    error (or of the residual without a reference)."""
+    nodes = len(ev.x) // len(np.unique(ev.x[:, 2]))
+    times = ev.x[::nodes, 2]
+    mesh = Triangulation(ev.x[:nodes, 0], ev.x[:nodes, 1], ev.triangles)
+    label = ev.metrics["reference"].replace("_", " ")
+    rows = [("PINN u", ev.u)] + ([(f"reference ({label})", ev.reference)] if ev.reference is not None else [])
+    low, high = min(v.min() for _, v in rows), max(v.max() for _, v in rows)
+    error = np.abs(ev.u - ev.reference) if ev.reference is not None else np.abs(ev.residual)
+    logged = np.log10(_for_log_axis(error))
+    picks = np.linspace(0, len(times) - 1, SNAPSHOTS).round().astype(int)
+    fig, axes = plt.subplots(len(rows) + 1, SNAPSHOTS, figsize=(3.6 * SNAPSHOTS, 3.3 * (len(rows) + 1)), squeeze=False)
+    for column, k in enumerate(picks):
+        block = slice(k * nodes, (k + 1) * nodes)
+        for row, (name, values) in enumerate(rows):
+            image = axes[row][column].tripcolor(mesh, values[block], shading="gouraud", cmap="viridis",
+                                                vmin=low, vmax=high)
+            axes[row][column].set_title(f"{name}, t = {times[k]:.3g}", fontsize=9)
+        image_error = axes[-1][column].tripcolor(mesh, logged[block], shading="gouraud", cmap="magma",
+                                                 vmin=np.nanmin(logged), vmax=np.nanmax(logged))
+        axes[-1][column].set_title(("log10 |u − u_ref|" if ev.reference is not None else "log10 |residual|")
+                                   + f", t = {times[k]:.3g}", fontsize=9)
+        for ax in axes[:, column]:
+            _outline(ax, problem.domain)
+            if column:
+                ax.set_ylabel("")
+    fig.colorbar(image, ax=axes[:-1, :].ravel().tolist(), shrink=0.8)
+    fig.colorbar(image_error, ax=axes[-1, :].ravel().tolist(), shrink=0.8)
+    fig.suptitle(figure_title(problem, activation, ev.metrics), fontsize=10)
+    return {"solution.png": fig}

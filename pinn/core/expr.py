@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from pinn.core import symbolic
+from pinn.core.bessel import besselj0, besselj1
 from pinn.core.params import did_you_mean
 from pinn.core.symbols import CONSTANTS, MAX_ORDER, Symbols, derivative_operators
 
@@ -62,6 +63,7 @@ FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "softplus": (1, F.softplus), "relu": (1, torch.relu), "erf": (1, torch.special.erf),
     "erfc": (1, torch.special.erfc), "atan": (1, torch.atan), "atan2": (2, _pairwise(torch.atan2)),
     "min": (2, _pairwise(torch.minimum)), "max": (2, _pairwise(torch.maximum)), "where": (3, torch.where),
+    "besselj0": (1, besselj0), "besselj1": (1, besselj1),
 }
 LAPLACIAN = "lap"
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,

@@ -70,6 +70,8 @@ _OUTER = {
     "sigmoid": lambda a: _bin(_call("sigmoid", a), ast.Mult(), _bin(NUMBER(1), ast.Sub(), _call("sigmoid", a))),
     "softplus": lambda a: _call("sigmoid", a),
     "atan": lambda a: _bin(NUMBER(1), ast.Div(), _bin(NUMBER(1), ast.Add(), _bin(a, ast.Pow(), NUMBER(2)))),
+    "besselj0": lambda a: ast.UnaryOp(op=ast.USub(), operand=_call("besselj1", a)),
+    "besselj1": lambda a: _bin(_call("besselj0", a), ast.Sub(), _bin(_call("besselj1", a), ast.Div(), a)),
     "abs": lambda a: _call("where", ast.Compare(left=a, ops=[ast.Lt()], comparators=[NUMBER(0)]), NUMBER(-1),
                            NUMBER(1)),
     "relu": lambda a: _call("where", ast.Compare(left=a, ops=[ast.Gt()], comparators=[NUMBER(0)]), NUMBER(1),

@@ -174,7 +174,8 @@ class Problem(ABC):
         initial data against the ends at t₀ and across periodic sides, Dirichlet data of two
         pieces of a shape where they meet."""
         return [*self.exact_mismatches(), *initial_data_mismatches(self),
-                *exact_dirichlet.meeting_jumps(self.domain, self.conditions)]
+                *exact_dirichlet.meeting_jumps(self.domain, self.conditions),
+                *exact_dirichlet.region_initial_mismatches(self)]
 
     def initial_kinks(self) -> list[str]:
         """A kink in the initial value (less the base solution) under a second-order equation, in

@@ -27,12 +27,12 @@ from typing import NamedTuple
 
 import torch
 
-from pinn.core.geometry import Region
+from pinn.core.geometry import Region, RegionTime
 from pinn.core.geometry.corners import reentrant
 from pinn.core.geometry.distance import equivalence, transfinite
 from pinn.core.network import FieldTransforms, HardDirichlet
 from pinn.problems.conditions import Dirichlet, Neumann, constant
-from pinn.problems.evolution_transform import space_time_transform
+from pinn.problems.evolution_transform import COMPATIBLE, initial_conditions, space_time_transform
 
 
 def transform(problem, exact: bool = True):
@@ -42,6 +42,8 @@ def transform(problem, exact: bool = True):
         return _per_field(problem, exact)
     if not exact:
         return None
+    if isinstance(problem.domain, RegionTime):
+        return on_region_in_time(problem)
     if problem.domain.time_dim is not None:
         return space_time_transform(problem)
     return _of(problem.domain, problem.conditions)
@@ -176,17 +178,25 @@ def on_region(domain, conditions):
     (:mod:`pinn.core.geometry.corners`) and scaled to a largest value of 1 on the test mesh; the
     other pieces' conditions stay loss terms."""
     dirichlet = [bc for bc in conditions if isinstance(bc, Dirichlet)]
+    made = _region_parts(domain, dirichlet)
+    return None if made is None else (HardDirichlet(*made), dirichlet)
+
+
+def _region_parts(region, dirichlet):
+    """(lift Σ w_i g_i, factor φ / max φ) of :func:`on_region` for the conditions ``dirichlet`` on
+    ``region`` (a :class:`Region`), or None; they read the first two columns of x as (x, y) and
+    pass any others (time) to the data."""
     pieces = [bc.side for bc in dirichlet]
     if not dirichlet or len(set(map(id, pieces))) != len(pieces):
         return None
-    corners = reentrant([c for p in domain.sides() for c in p.curves], [c for p in pieces for c in p.curves])
+    corners = reentrant([c for p in region.sides() for c in p.curves], [c for p in pieces for c in p.curves])
 
     def factor(x):
         phi = equivalence([p.distance(x) for p in pieces])
         for corner in corners:
             phi = corner.blend(x, phi)
         return phi
-    peak = float(factor(torch.as_tensor(domain.test_mesh[0], dtype=torch.float64)).max())
+    peak = float(factor(torch.as_tensor(region.test_mesh[0], dtype=torch.float64)).max())
 
     def lift(x):
         data = []
@@ -200,8 +210,60 @@ def on_region(domain, conditions):
 
     def distance(x):
         return factor(x) / peak
-    return HardDirichlet(lift, distance), dirichlet
+    return lift, distance
 
+
+def on_region_in_time(problem):
+    """A shape × [t₀, t₁] with u(x, t₀) = u₀ given and Dirichlet data g_i(x, t) on some pieces,
+    s = (t − t₀)/(t₁ − t₀):
+
+        u = u₀(x) + G(x, t) − G(x, t₀) + s φ(x) N(x, t),
+
+    G and φ the steady shape's lift and factor (:func:`on_region`; φ = 1 without Dirichlet pieces).
+    At t₀ u = u₀; on P_i, u = g_i(x, t) where the data are compatible, u₀ = g_i(·, t₀) on P_i
+    (else, or with a second initial condition u_t, None: the conditions stay loss terms and
+    :func:`region_initial_mismatches` says why)."""
+    value, rate = initial_conditions(problem)
+    if value is None or rate is not None or region_initial_mismatches(problem):
+        return None
+    domain = problem.domain
+    t0, t1 = domain.interval
+    dirichlet = [bc for bc in problem.conditions if isinstance(bc, Dirichlet) and bc.side != domain.initial()]
+    made = _region_parts(domain.region, dirichlet) if dirichlet else None
+    steady_lift, factor = made if made is not None else (lambda x: torch.zeros_like(x[:, :1]), lambda x: 1.0)
+    at_start = lambda p: torch.cat([p[:, :2], torch.full_like(p[:, 2:], t0)], dim=1)
+
+    def lift(p):
+        start = at_start(p)
+        return value.value(start) + steady_lift(p) - steady_lift(start)
+
+    def distance(p):
+        return (p[:, 2:] - t0) / (t1 - t0) * factor(p)
+    return HardDirichlet(lift, distance), [value, *dirichlet]
+
+
+def region_initial_mismatches(problem) -> list[str]:
+    """Where u₀ disagrees with a piece's Dirichlet data at t₀ on a shape × time, in words (then
+    no exact transform: both stay loss terms)."""
+    domain = problem.domain
+    if not isinstance(domain, RegionTime):
+        return []
+    value, _ = initial_conditions(problem)
+    if value is None:
+        return []
+    found = []
+    for bc in problem.conditions:
+        if not isinstance(bc, Dirichlet) or bc.side == domain.initial():
+            continue
+        points = domain.sample_side(bc.side, 200, "grid", 0, torch.float64, "cpu")
+        points[:, 2] = domain.interval[0]
+        data, start = bc.value(points).detach(), value.value(points).detach()
+        gap = float((data - start).abs().max())
+        if gap > COMPATIBLE * (1 + float(data.abs().max())):
+            found.append(f"problem: the initial data and the boundary condition {bc} disagree by {gap:.3g} on "
+                         f"{bc.side} at t = {domain.interval[0]:g}; they cannot both hold exactly there, so both "
+                         f"are trained as loss terms")
+    return found
 
 
 def meeting_jumps(domain, conditions) -> list[str]:

@@ -154,8 +154,6 @@ class ExpressionProblem(Problem):
         names, space = domain.names, domain.space_dims
         order_in = lambda axis: max((key.count(axis) for key in self.equation.derivatives), default=0)
         label = lambda path, bc: f"{path[0]}[{path[1]}] ({bc})"
-        if isinstance(domain, geometry.Region):
-            return self._check_pieces(max(order_in(axis) for axis in space), label)
         if domain.time_dim is not None:
             wanted = order_in(domain.time_dim)
             initial = [(path, bc) for path, bc in self._sourced if path[0] == "initial"]
@@ -167,6 +165,8 @@ class ExpressionProblem(Problem):
                 raise DefinitionError(("initial",), f"the equation has order {wanted} in t, so it needs "
                                                     f"{need.get(wanted, f'{wanted} initial conditions')}; "
                                                     f"{len(given)} given: {', '.join(given) or 'none'}")
+        if isinstance(domain, geometry.Pieced):
+            return self._check_pieces(max(order_in(axis) for axis in space), label)
         for axis in space:
             lo, hi = domain.bounds[axis]
             order = order_in(axis)
@@ -232,7 +232,7 @@ class ExpressionProblem(Problem):
         listed = ", ".join([str(s) for s in sides] + [WHOLE_BOUNDARY])
         if at.strip() == WHOLE_BOUNDARY:
             return sides
-        if isinstance(box, geometry.Region):
+        if isinstance(box, geometry.Pieced):
             piece = box.piece(at.strip())
             if piece is None:
                 raise DefinitionError(path + ("at",), f"got {at!r}; expected a piece of the shape's boundary: {listed}")
@@ -281,7 +281,7 @@ class ExpressionProblem(Problem):
     def _check_finite(self):
         """Data expressions must be finite on the closed domain (log(x) at x = 0 is not)."""
         box = self._domain
-        region = isinstance(box, geometry.Region)
+        region = isinstance(box, geometry.Pieced)
         grid = box.test_grid() if region else sampling.test_grid(box.lower, box.upper, 257 if box.dim == 1 else 33)
         for path, fn, source in self._data_expressions():
             self._require_finite(path, fn.at(grid), grid, source)
@@ -414,7 +414,7 @@ class ExpressionObstacle(ExpressionProblem, ObstacleProblem):
     def active_set_ready(self) -> bool:
         """R[u] = −Δu − f (checked on random derivative values), with Dirichlet data everywhere."""
         box = self._domain
-        if isinstance(box, geometry.Region):  # the active-set reference solves on boxes
+        if isinstance(box, geometry.Pieced):  # the active-set reference solves on boxes
             return False
         faces = {(bc.side.dim, bc.side.value) for bc in self._conditions if isinstance(bc, Dirichlet)}
         if len(faces) != 2 * box.dim or any(not isinstance(bc, Dirichlet) for bc in self._conditions):
@@ -456,9 +456,11 @@ class ExpressionObstacle(ExpressionProblem, ObstacleProblem):
 
 def domain_of(given) -> Domain:
     """The domain of ``problem.domain``: a mapping by axis name (with ``t``: space × time), or
-    the list form (x, then y), or a 2D shape (:class:`pinn.core.geometry.Region`)."""
+    the list form (x, then y), or a 2D shape (:class:`pinn.core.geometry.Region`; with ``t``,
+    :class:`pinn.core.geometry.RegionTime`)."""
     if geometry.is_shape(given):
-        return geometry.Region(geometry.make(given))
+        region = geometry.Region(geometry.make({k: v for k, v in given.items() if k != expr.TIME}))
+        return geometry.RegionTime(region, given[expr.TIME]) if expr.TIME in given else region
     if not isinstance(given, dict):
         return Box(tuple((float(lo), float(hi)) for lo, hi in given))
     if list(given) == [expr.TIME]:  # ordinary differential equations in time: an interval named t

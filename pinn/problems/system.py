@@ -158,7 +158,7 @@ class ExpressionSystem(ExpressionProblem):
                         2: f"its initial value and rate ({{field: {f}, value: ...}} and {{..., derivative: 1}})"}
                 raise DefinitionError(("initial",), f"{f} has order {wanted} in t, so it needs "
                                                     f"{need.get(wanted, f'{wanted} initial conditions')}")
-        if isinstance(domain, geometry.Region):
+        if isinstance(domain, geometry.Pieced):
             return self._check_pieces_of(f, mine)
         for axis in domain.space_dims:
             order = self._order_in(f, axis)

@@ -56,7 +56,8 @@ class Curve(ABC):
 
     @abstractmethod
     def normal_at(self, x: Tensor) -> Tensor:
-        """The outward unit normal at points x (N, 2) on the curve, (N, 2)."""
+        """The outward unit normal at points x (N, 2) on the curve, (N, 2); x's further columns
+        (time) are not read."""
 
     @abstractmethod
     def distance(self, x: Tensor) -> Tensor:
@@ -143,7 +144,7 @@ class Circle(Curve):
         return radial if self.inside else -radial
 
     def normal_at(self, x):
-        radial = (x - torch.as_tensor(self.center, dtype=x.dtype, device=x.device)) / self.radius
+        radial = (x[:, :2] - torch.as_tensor(self.center, dtype=x.dtype, device=x.device)) / self.radius
         return radial if self.inside else -radial
 
     def distance(self, x):
@@ -210,7 +211,7 @@ class Ellipse(Curve):
 
     def normal_at(self, x):
         a, b = self.axes
-        gradient = (x - torch.as_tensor(self.center, dtype=x.dtype, device=x.device)) / torch.as_tensor(
+        gradient = (x[:, :2] - torch.as_tensor(self.center, dtype=x.dtype, device=x.device)) / torch.as_tensor(
             [a * a, b * b], dtype=x.dtype, device=x.device)
         unit = gradient / gradient.norm(dim=1, keepdim=True)
         return unit if self.inside else -unit

@@ -50,7 +50,7 @@ def interior(shape, n: int, method: str, seed: int) -> np.ndarray:
         draw *= 2
 
 
-def _shares(lengths, n: int) -> list[int]:
+def shares(lengths, n: int) -> list[int]:
     """n split in proportion to ``lengths`` by largest remainders."""
     exact = np.asarray(lengths) * n / sum(lengths)
     counts = np.floor(exact).astype(int)
@@ -62,7 +62,7 @@ def _shares(lengths, n: int) -> list[int]:
 def on_curves(curves: list[Curve], n: int, method: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """n points on ``curves`` by arc length and their outward normals, each (n, 2)."""
     points, normals = [], []
-    for i, (curve, count) in enumerate(zip(curves, _shares([c.length for c in curves], n))):
+    for i, (curve, count) in enumerate(zip(curves, shares([c.length for c in curves], n))):
         if count == 0:
             continue
         s = (np.arange(count) + 0.5) / count if method == "grid" else unit_samples(count, 1, method, seed + i)[:, 0]

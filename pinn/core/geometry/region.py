@@ -13,6 +13,7 @@ the boundary only: on a straight piece with exact data the distance function has
 from __future__ import annotations
 
 import math
+from abc import abstractmethod
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -25,6 +26,7 @@ from pinn.core.geometry import points
 from pinn.core.geometry.curves import Curve, distances
 from pinn.core.geometry.distance import piece_distance
 
+PROBE_SEED = 7  # the checks' points: fixed, apart from any training seed
 TEST_NODES = 20000  # half a box's 201² grid: the finite-element reference solves on 16 times as many unknowns
 
 Tensor = torch.Tensor
@@ -48,7 +50,7 @@ class Piece:
         """The outward unit normal at points x on the piece (the nearest curve's), (N, 2)."""
         if len(self.curves) == 1:
             return self.curves[0].normal_at(x)
-        near = distances(self.curves, x.detach().cpu().double().numpy()).argmin(axis=0)
+        near = distances(self.curves, x[:, :2].detach().cpu().double().numpy()).argmin(axis=0)
         normals = torch.stack([c.normal_at(x) for c in self.curves])  # (curves, N, 2)
         return normals[torch.as_tensor(near, device=x.device), torch.arange(x.shape[0], device=x.device)]
 
@@ -62,7 +64,19 @@ class Piece:
         return piece_distance(self.curves, x)
 
 
-class Region(Domain):
+class Pieced(Domain):
+    """A domain whose boundary is named :class:`Piece` objects (over all times, with time): a
+    shape, or a shape times an interval (:class:`pinn.core.geometry.spacetime.RegionTime`)."""
+
+    @abstractmethod
+    def sides(self) -> list[Piece]: ...
+
+    @abstractmethod
+    def piece(self, name: str) -> Piece | None:
+        """The piece named ``name`` (None: no such piece)."""
+
+
+class Region(Pieced):
     """``shape`` (2D) as a domain with axes ``names``."""
 
     def __init__(self, shape, names: tuple[str, str] = ("x", "y")):
@@ -120,9 +134,9 @@ class Region(Domain):
         return torch.as_tensor(self.test_mesh[0], dtype=dtype)
 
     def probe_grid(self, per_axis: int) -> Tensor:
-        """The bounding box's probe grid, the points inside the shape kept."""
-        grid = super().probe_grid(per_axis)
-        return grid[torch.as_tensor(self.shape.contains(grid.numpy()))]
+        """per_axis² Sobol points inside the shape (by area): unlike a grid they never sit on a
+        centre of symmetry, where a radial expression's derivatives (of √(x² + y²)) are 0/0."""
+        return torch.as_tensor(points.interior(self.shape, per_axis ** 2, "sobol", PROBE_SEED))
 
     def describe(self, point) -> str:
         return sampling.describe(point, self._names)
