@@ -16,6 +16,12 @@ TARGETS = {
                 "Sukumar & Srivastava 2022"),
     "plate_holes": (1e-3, 300, "vanilla PINN 6.9e-1, best method 1.2e-2", "PINNacle Poisson 2d-C"),
     "ellipse_neumann": (1e-5, 180, "normals on curves and polygons (issues #303, #620, #728)", "DeepXDE"),
+    "lshape_corner": (1e-3, 300, "finite elements on a uniform mesh lose their rate at the notch", "corner singularity"),
+    "lshape_load": (2.2e-2, 300, "published Poisson_Lshape setup: 2.2e-2 in 1236 s here (benchmarks/lshape.py)",
+                    "DeepXDE 1.15, float32"),
+    "heat_disk": (1e-4, 300, "no published PINN figure: the issue's bar", "exact J0(j01 r) exp(-j01² t)"),
+    "kovasznay_hole": (1e-5, 900, "the box's Kovasznay flow: u 2.3e-7, v 2.1e-6, p 1.0e-6 (configs/kovasznay.yaml)",
+                       "Kovasznay 1948"),
 }
 
 

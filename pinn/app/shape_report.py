@@ -86,28 +86,32 @@ SNAPSHOTS = 4
 
 
 def space_time_figures(problem, ev: Evaluation, activation: str) -> dict:
-    """A shape × time (the test set time-major: every node at one time, then the next):
-    ``solution.png`` with a column per snapshot time — the PINN, the reference, log10 of the
-    error (or of the residual without a reference)."""
+    """A shape × time: ``solution.png``, the snapshots of :func:`snapshots`."""
+    return {"solution.png": snapshots(problem, ev, activation, "u", ev.u, ev.reference)}
+
+
+def snapshots(problem, ev: Evaluation, activation: str, name: str, values, reference):
+    """One field on a shape × time (the test set time-major: every node at one time, then the
+    next), a column per snapshot time: the PINN, the reference, log10 of the error (or of the
+    residual without a reference)."""
     nodes = len(ev.x) // len(np.unique(ev.x[:, 2]))
     times = ev.x[::nodes, 2]
     mesh = Triangulation(ev.x[:nodes, 0], ev.x[:nodes, 1], ev.triangles)
     label = ev.metrics["reference"].replace("_", " ")
-    rows = [("PINN u", ev.u)] + ([(f"reference ({label})", ev.reference)] if ev.reference is not None else [])
+    rows = [(f"PINN {name}", values)] + ([(f"reference ({label})", reference)] if reference is not None else [])
     low, high = min(v.min() for _, v in rows), max(v.max() for _, v in rows)
-    error = np.abs(ev.u - ev.reference) if ev.reference is not None else np.abs(ev.residual)
+    error = np.abs(values - reference) if reference is not None else np.abs(ev.residual)
     logged = np.log10(_for_log_axis(error))
     picks = np.linspace(0, len(times) - 1, SNAPSHOTS).round().astype(int)
     fig, axes = plt.subplots(len(rows) + 1, SNAPSHOTS, figsize=(3.6 * SNAPSHOTS, 3.3 * (len(rows) + 1)), squeeze=False)
     for column, k in enumerate(picks):
         block = slice(k * nodes, (k + 1) * nodes)
-        for row, (name, values) in enumerate(rows):
-            image = axes[row][column].tripcolor(mesh, values[block], shading="gouraud", cmap="viridis",
-                                                vmin=low, vmax=high)
-            axes[row][column].set_title(f"{name}, t = {times[k]:.3g}", fontsize=9)
+        for row, (title, v) in enumerate(rows):
+            image = axes[row][column].tripcolor(mesh, v[block], shading="gouraud", cmap="viridis", vmin=low, vmax=high)
+            axes[row][column].set_title(f"{title}, t = {times[k]:.3g}", fontsize=9)
         image_error = axes[-1][column].tripcolor(mesh, logged[block], shading="gouraud", cmap="magma",
                                                  vmin=np.nanmin(logged), vmax=np.nanmax(logged))
-        axes[-1][column].set_title(("log10 |u − u_ref|" if ev.reference is not None else "log10 |residual|")
+        axes[-1][column].set_title((f"log10 |{name} − {name}_ref|" if reference is not None else "log10 |residual|")
                                    + f", t = {times[k]:.3g}", fontsize=9)
         for ax in axes[:, column]:
             _outline(ax, problem.domain)
@@ -116,4 +120,4 @@ def space_time_figures(problem, ev: Evaluation, activation: str) -> dict:
     fig.colorbar(image, ax=axes[:-1, :].ravel().tolist(), shrink=0.8)
     fig.colorbar(image_error, ax=axes[-1, :].ravel().tolist(), shrink=0.8)
     fig.suptitle(figure_title(problem, activation, ev.metrics), fontsize=10)
-    return {"solution.png": fig}
+    return fig

@@ -74,9 +74,13 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
     """``solution.png``: a row per field — the PINN, the reference, log10 of the error (or of
     the residual magnitude without a reference); ``streamlines.png`` for each declared 2D vector
     of a steady 2D problem: its streamlines over its magnitude, beside the reference's. In 1D,
-    each field against its reference and the error on a log scale."""
+    each field against its reference and the error on a log scale; on a shape × time,
+    ``solution_f.png`` per field f, snapshots at four times."""
     if problem.domain.dim == 1:
         return {"solution.png": _curves(problem, ev, figure_title(problem, activation, ev.metrics))}
+    if ev.triangles is not None and problem.domain.time_dim is not None:  # a shape × time: snapshots per field
+        return {f"solution_{f}.png": shape_report.snapshots(problem, ev, activation, f, values, ev.references.get(f))
+                for f, values in ev.fields.items()}
     if ev.triangles is not None:
         return {"solution.png": shape_report.field_rows(problem, ev, activation)}
     names = ("x", "t") if problem.domain.time_dim is not None else problem.domain.names

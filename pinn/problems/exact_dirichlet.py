@@ -11,7 +11,8 @@
   d = 16 s(1 − s) t(1 − t), G the transfinite (Coons) interpolant of g (:func:`on_box`).
 * **A 2D shape** (:class:`pinn.core.geometry.Region`) with Dirichlet data on some of its pieces:
   distance functions joined by R-functions, data by transfinite interpolation (:func:`on_region`).
-* **Space–time** with u₀ given: :mod:`pinn.problems.evolution_transform`.
+* **Space–time** with u₀ given: :mod:`pinn.problems.evolution_transform` on an interval; on a
+  shape × time, u₀ plus the shape's lift and factor (:func:`on_region_in_time`).
 * **A system**: each field on its own, from the conditions on that field — a field with data
   at its interval's ends, on its box's four sides, or (in space–time) its initial value gets its
   transform, the others stay free (:class:`pinn.core.network.FieldTransforms`); a ``positive``
@@ -42,11 +43,13 @@ def transform(problem, exact: bool = True):
         return _per_field(problem, exact)
     if not exact:
         return None
-    if isinstance(problem.domain, RegionTime):
-        return on_region_in_time(problem)
     if problem.domain.time_dim is not None:
-        return space_time_transform(problem)
+        return _in_time(problem)
     return _of(problem.domain, problem.conditions)
+
+
+def _in_time(problem):
+    return on_region_in_time(problem) if isinstance(problem.domain, RegionTime) else space_time_transform(problem)
 
 
 def _of(domain, conditions):
@@ -78,7 +81,7 @@ def _per_field(problem, exact: bool):
                for bc in problem.conditions if getattr(bc, "field", None) == f}
         made = None
         if exact and f not in problem.positive:
-            made = (space_time_transform(_OneField(problem.domain, list(own))) if problem.domain.time_dim is not None
+            made = (_in_time(_OneField(problem.domain, list(own))) if problem.domain.time_dim is not None
                     else _of(problem.domain, list(own)))
         if made is not None:
             found[j] = made[0] if base is None else _on_base(made[0], base, j)
