@@ -1,7 +1,7 @@
 """Make the measurements the inverse-problem configs read: ``python configs/data/make_data.py``.
 
 Each file is the exact solution at the true parameter value (``exact`` in the config's learnt
-parameter) at points drawn uniformly in the domain, plus Gaussian noise of standard deviation
+parameter) at points drawn uniformly in the domain (on a shape, inside it), plus Gaussian noise of standard deviation
 noise · max |u|, seeded (pinn.synthetic): running this again writes the same bytes.
 """
 from pathlib import Path
@@ -20,6 +20,7 @@ FILES = {
     "inverse_conductivity1d.yaml": ("conductivity1d.csv", 30, 0.01, 4),
     "inverse_reaction1d.yaml": ("reaction1d.csv", 30, 0.01, 5),
     "lorenz_inverse.yaml": ("lorenz.csv", 60, 0.01, 6),
+    "inverse_disk.yaml": ("disk_diffusivity.csv", 40, 0.01, 7),
 }
 
 

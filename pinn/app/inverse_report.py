@@ -12,8 +12,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.tri import Triangulation
 
 from pinn.app import data as datafile
+from pinn.app import shape_report
 from pinn.app.inverse_schema import noise_levels
 from pinn.app.report import Findings
 from pinn.method import uncertainty
@@ -106,7 +108,8 @@ def parameters_figure(history, result, title: str):
 
 def data_figure(plan, result, title: str):
     """1D: the measurements (±σ), the fitted u and the true solution; 2D: fitted against measured
-    values, and the measurement points over the fitted u."""
+    values, and the measurement points over the fitted u (on a shape: its triangles, at the final
+    time with time)."""
     measured = plan.cfg.data.measurements
     truth = plan.truth if plan.truth is not None and plan.truth.has_exact else None
     domain = plan.problem.domain
@@ -138,9 +141,15 @@ def data_figure(plan, result, title: str):
     left.set_xlabel("measured u (±σ)")
     left.set_ylabel("PINN u at the same point")
     left.grid(alpha=0.3)
-    xs, ys = np.unique(grid[:, 0].numpy()), np.unique(grid[:, 1].numpy())
-    image = right.imshow(u.reshape(len(xs), len(ys)).T, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]),
-                         cmap="viridis")
+    if domain.test_triangles is not None:  # a shape: its triangles (at the final time, with time)
+        nodes = len(grid) // (len(np.unique(grid[:, 2].numpy())) if domain.time_dim is not None else 1)
+        mesh = Triangulation(grid[-nodes:, 0].numpy(), grid[-nodes:, 1].numpy(), domain.test_triangles)
+        image = right.tripcolor(mesh, u[-nodes:], shading="gouraud", cmap="viridis")
+        shape_report.outline(right, domain)
+    else:
+        xs, ys = np.unique(grid[:, 0].numpy()), np.unique(grid[:, 1].numpy())
+        image = right.imshow(u.reshape(len(xs), len(ys)).T, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]),
+                             cmap="viridis")
     right.scatter(measured.x[:, 0], measured.x[:, 1], s=12, c="tab:red", edgecolors="white", linewidths=0.5,
                   label="measurement points")
     fig.colorbar(image, ax=right, shrink=0.85, label="PINN u")

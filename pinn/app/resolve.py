@@ -17,12 +17,14 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
+
 from pinn import problems
 from pinn.app import data as measured
 from pinn.app import defaults
 from pinn.app.config import RunConfig, scaled_stages, stages_section
 from pinn.app.schema import Context
-from pinn.core import sampling
+from pinn.core import geometry, sampling
 from pinn.core.errors import ConfigError, ParamError
 from pinn.core.params import learnt_specs
 
@@ -98,8 +100,6 @@ def _read_data(cfg: RunConfig, problem) -> RunConfig:
     if cfg.data is None:
         return cfg
     ctx, learnt = origin(cfg), learnt_specs(cfg.problem.params)
-    if problem.domain.test_triangles is not None:
-        ctx.fail(("data",), "measurements on a shape are not yet supported (on a box they are)")
     given = Path(cfg.data.file)
     path = given if given.is_absolute() or ctx.source.startswith("<") else Path(ctx.source).parent / given
     domain = problem.domain
@@ -107,6 +107,11 @@ def _read_data(cfg: RunConfig, problem) -> RunConfig:
         found = measured.read(path, domain.names, domain.bounds, problem.fields if problem.is_system else None)
     except measured.DataError as e:
         ctx.fail(("data", "file"), f"{path}: {e}")
+    if isinstance(domain, geometry.Pieced):
+        outside = np.flatnonzero(~domain.holds(found.x))
+        if outside.size:
+            ctx.fail(("data", "file"), f"{path}: row {outside[0] + 1}: {domain.describe(found.x[outside[0]])} is "
+                                       f"outside the shape ({outside.size} such row{'s' * (outside.size > 1)})")
     if isinstance(cfg.data.noise, dict):
         _check_levels(ctx, cfg.data.noise, found.fields, problem, path)
     if found.count <= len(learnt):

@@ -11,7 +11,7 @@ from pinn.app.report import Evaluation, _for_log_axis, figure_title, plt
 OUTLINE_POINTS = 400  # per curve
 
 
-def _outline(ax, domain):
+def outline(ax, domain):
     """Each boundary piece as a line, labelled by its name."""
     for k, piece in enumerate(domain.sides()):
         for j, curve in enumerate(piece.curves):
@@ -34,7 +34,7 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
     for ax, (name, values) in zip(axes[0], panels):
         image = ax.tripcolor(mesh, values, shading="gouraud", cmap="viridis", vmin=low, vmax=high)
         ax.tricontour(mesh, values, levels=12, colors="white", linewidths=0.5)
-        _outline(ax, problem.domain)
+        outline(ax, problem.domain)
         ax.set_title(name)
         solution.colorbar(image, ax=ax, shrink=0.85)
     axes[0][0].legend(loc="upper right", fontsize=7, title="boundary", title_fontsize=7)
@@ -43,7 +43,7 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
     error, ax = plt.subplots(figsize=(5.8, 5.0))
     values = np.abs(ev.u - ev.reference) if ev.reference is not None else np.abs(ev.residual)
     image = ax.tripcolor(mesh, np.log10(_for_log_axis(values)), shading="gouraud", cmap="magma")
-    _outline(ax, problem.domain)
+    outline(ax, problem.domain)
     error.colorbar(image, ax=ax, shrink=0.85, label="log10 " + ("|u − u_ref|" if ev.reference is not None
                                                                  else "|PDE residual|"))
     ax.set_title(title, fontsize=9)
@@ -76,7 +76,7 @@ def field_rows(problem, ev: Evaluation, activation: str):
             ax.axis("off")
         for ax in row:
             if ax.axison:
-                _outline(ax, problem.domain)
+                outline(ax, problem.domain)
     fig.suptitle(figure_title(problem, activation, ev.metrics), fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     return fig
@@ -114,7 +114,7 @@ def snapshots(problem, ev: Evaluation, activation: str, name: str, values, refer
         axes[-1][column].set_title((f"log10 |{name} − {name}_ref|" if reference is not None else "log10 |residual|")
                                    + f", t = {times[k]:.3g}", fontsize=9)
         for ax in axes[:, column]:
-            _outline(ax, problem.domain)
+            outline(ax, problem.domain)
             if column:
                 ax.set_ylabel("")
     fig.colorbar(image, ax=axes[:-1, :].ravel().tolist(), shrink=0.8)

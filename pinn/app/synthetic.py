@@ -16,7 +16,7 @@ from pinn import problems
 from pinn.app import yaml_source
 from pinn.app.config import problem_section
 from pinn.app.schema import Context
-from pinn.core import files
+from pinn.core import files, geometry
 
 
 def problem_of(path) -> object:
@@ -38,6 +38,11 @@ def measurements(section, count: int, noise: float, seed: int) -> tuple[np.ndarr
     generator = np.random.default_rng(seed)
     lower, upper = np.array(truth.domain.lower), np.array(truth.domain.upper)
     x = lower + (upper - lower) * generator.random((count, truth.domain.dim))
+    if isinstance(truth.domain, geometry.Pieced):  # on a shape: the points inside it, drawn until there are count
+        while not truth.domain.holds(x).all():
+            kept = x[truth.domain.holds(x)]
+            more = lower + (upper - lower) * generator.random((count - len(kept), truth.domain.dim))
+            x = np.concatenate([kept, more])
     x = x[np.lexsort(x.T[::-1])]
     if not truth.is_system:
         u = truth.exact(torch.as_tensor(x, dtype=torch.float64)).detach().numpy().reshape(-1)

@@ -75,6 +75,11 @@ class Pieced(Domain):
     def piece(self, name: str) -> Piece | None:
         """The piece named ``name`` (None: no such piece)."""
 
+    @abstractmethod
+    def holds(self, x: np.ndarray) -> np.ndarray:
+        """Whether each point of x (n, dim) lies in the closed domain: inside, or on the boundary
+        to 1e-9 of the shape's size (boolean, n)."""
+
 
 class Region(Pieced):
     """``shape`` (2D) as a domain with axes ``names``."""
@@ -96,6 +101,11 @@ class Region(Pieced):
 
     def piece(self, name: str) -> Piece | None:
         return next((p for p in self._pieces if p.name == name), None)
+
+    def holds(self, x):
+        (x0, x1), (y0, y1) = self.shape.bounds
+        near = distances([c for p in self._pieces for c in p.curves], x[:, :2]).min(axis=0)
+        return self.shape.contains(x[:, :2]) | (near <= 1e-9 * math.hypot(x1 - x0, y1 - y0))
 
     def sample_interior(self, n, method, seed, dtype, device):
         return torch.as_tensor(points.interior(self.shape, n, method, seed), dtype=dtype, device=device)

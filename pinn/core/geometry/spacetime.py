@@ -45,6 +45,11 @@ class RegionTime(Pieced):
     def piece(self, name: str):
         return self.region.piece(name)
 
+    def holds(self, x):
+        t0, t1 = self.interval
+        slack = 1e-9 * (t1 - t0)
+        return self.region.holds(x[:, :2]) & (x[:, 2] >= t0 - slack) & (x[:, 2] <= t1 + slack)
+
     def initial(self) -> Side:
         return Side(2, self.interval[0], TIME)
 
