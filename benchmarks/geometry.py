@@ -20,6 +20,8 @@ TARGETS = {
     "lshape_load": (2.2e-2, 300, "published Poisson_Lshape setup: 2.2e-2 in 1236 s here (benchmarks/lshape.py)",
                     "DeepXDE 1.15, float32"),
     "heat_disk": (1e-4, 300, "no published PINN figure: the issue's bar", "exact J0(j01 r) exp(-j01² t)"),
+    "notched_plate": (1e-3, 600, "no published figure: the issue's bar (mesh file, mixed conditions)",
+                      "finite elements, scikit-fem"),
     "kovasznay_hole": (1e-5, 900, "the box's Kovasznay flow: u 2.3e-7, v 2.1e-6, p 1.0e-6 (configs/kovasznay.yaml)",
                        "Kovasznay 1948"),
 }

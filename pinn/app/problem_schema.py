@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Mapping
 
 from pinn.app.schema import choice, integer, mapping, number, option, section, section_list, text
@@ -40,13 +41,15 @@ def domain_box(ctx, path, value):
     written."""
     if geometry.is_shape(value):
         shape = {k: v for k, v in value.items() if k != expr.TIME}
+        if isinstance(shape.get("mesh"), str) and not ctx.source.startswith("<"):  # relative to the config
+            shape["mesh"] = str((Path(ctx.source).parent / shape["mesh"]).resolve())
         try:
             geometry.make(shape)
         except geometry.ShapeSpecError as e:
             ctx.fail(path + e.path, str(e))
         if expr.TIME in value:  # a shape times an interval: {disk: [0, 0], radius: 1, t: [0, 1]}
             return {**shape, expr.TIME: list(_bounds(ctx, path + (expr.TIME,), value[expr.TIME], "[t0, t1], e.g. [0, 1]"))}
-        return value
+        return shape
     if isinstance(value, dict):
         names = list(value)
         wanted = [n for n in (*SPACE_AXES, expr.TIME) if n in value]

@@ -210,6 +210,10 @@ def _report(plan: Plan, run_dir: Path, history: History, fingerprints: dict, com
         findings.figures.update(part.figures)
     evaluation.metrics.update(findings.metrics)
     metrics = {"status": _status(plan, evaluation.metrics, implausible), **evaluation.metrics, **facts}
+    gap = report.generalisation_gap(problem, history.stages[-1].final if history.stages else {}, metrics)
+    if gap is not None:
+        metrics["warnings"] = [*metrics["warnings"], gap]
+        progress.line(f"warning: {gap}")
     if implausible:
         metrics["implausible"] = implausible
     for name in export.FILES:

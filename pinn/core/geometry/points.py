@@ -20,6 +20,7 @@ import numpy as np
 from scipy.spatial import Delaunay
 
 from pinn.core.geometry.curves import Curve, distances
+from pinn.core.geometry.shapes import GeometryError
 from pinn.core.sampling import unit_samples
 
 
@@ -47,6 +48,9 @@ def interior(shape, n: int, method: str, seed: int) -> np.ndarray:
         kept = points[shape.contains(points)]
         if len(kept) >= n:
             return kept[:n]
+        if draw > 100 * n / fill:  # the shape's area says a hundredth of these would do
+            raise GeometryError(f"only {len(kept)} of {draw} points drawn in the bounding box fall inside the shape, "
+                                f"whose area says {fill:.3g} of them should")
         draw *= 2
 
 

@@ -120,6 +120,27 @@ class EllipseShape(Shape):
         return [Ellipse(tuple(self.center), tuple(self.axes), inside=False)]
 
 
+def _crossing_edges(corners: np.ndarray) -> tuple[int, int] | None:
+    """The first two edges that are not neighbours and meet (cross or touch), or None: by the
+    signs of the orientations of each edge's ends against the other edge's line (edges on one
+    line meet where their extents overlap)."""
+    a, b = corners, np.roll(corners, -1, axis=0)
+    count = len(corners)
+    side = lambda p, q, r: np.sign((q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1])
+                                   - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0]))
+    i, j = np.triu_indices(count, k=2)
+    keep = ~((i == 0) & (j == count - 1))  # the last edge and the first share a corner
+    i, j = i[keep], j[keep]
+    s1, s2, s3, s4 = side(a[i], b[i], a[j]), side(a[i], b[i], b[j]), side(a[j], b[j], a[i]), side(a[j], b[j], b[i])
+    collinear = (s1 == 0) & (s2 == 0)
+    low = lambda p, q: np.minimum(p, q)
+    high = lambda p, q: np.maximum(p, q)
+    overlap = np.all((high(low(a[i], b[i]), low(a[j], b[j])) <= low(high(a[i], b[i]), high(a[j], b[j]))), axis=1)
+    meets = np.where(collinear, overlap, (s1 * s2 <= 0) & (s3 * s4 <= 0))
+    hit = np.flatnonzero(meets)
+    return None if hit.size == 0 else (int(i[hit[0]]), int(j[hit[0]]))
+
+
 def _signed_area(vertices: np.ndarray) -> float:
     x, y = vertices[:, 0], vertices[:, 1]
     return 0.5 * float(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
@@ -145,6 +166,10 @@ class Polygon(Shape):
         area = _signed_area(corners)
         if not abs(area) > 0:
             raise GeometryError("the polygon's corners enclose no area")
+        crossing = _crossing_edges(corners)
+        if crossing is not None:
+            raise GeometryError(f"the polygon's edges {crossing[0] + 1} and {crossing[1] + 1} cross; a polygon must be "
+                                f"simple (its corners in order around it)")
         if area < 0:  # clockwise as given: reversed, edge i (v_i → v_i+1) becomes edge n − 2 − i
             corners = corners[::-1]
             if self.sides is not None:

@@ -3,27 +3,32 @@
     {disk: [cx, cy], radius: r}                  {rectangle: [[x0, x1], [y0, y1]]}
     {ellipse: [cx, cy], semi_axes: [a, b]}       {polygon: [[x, y], [x, y], [x, y], ...]}
     {annulus: [cx, cy], radii: [r_in, r_out]}    {difference: [outer, hole, hole, ...]}
-    a hole may be {disks: [[cx, cy], ...], radius: r}
+    {mesh: part.msh}                             a hole may be {disks: [[cx, cy], ...], radius: r}
 
 A disk, ellipse, rectangle, polygon or hole may carry ``name:`` — the name of its boundary piece
 (default: its kind); a polygon or rectangle may instead name each edge, ``sides: [name, ...]`` (edge
 i from corner i to corner i + 1; a rectangle's corners (x0, y0), (x1, y0), (x1, y1), (x0, y1)), edges
 of one name being one piece; an annulus's pieces are ``inner`` and ``outer``, a difference's those
-of its parts. Numbers only: the shape is fixed before any parameter is read.
+of its parts, a mesh file's its physical groups (:mod:`pinn.core.geometry.mesh_file`; the path is
+made absolute by the config's reader, relative to the config's folder). Numbers only: the shape is
+fixed before any parameter is read.
 """
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
+from pinn.core.geometry import mesh_file
 from pinn.core.geometry.shapes import Difference, Disk, EllipseShape, GeometryError, Polygon, Shape, rectangle
 
-KINDS = ("disk", "ellipse", "rectangle", "polygon", "annulus", "difference")
+KINDS = ("disk", "ellipse", "rectangle", "polygon", "annulus", "difference", "mesh")
 HOLE_KINDS = ("disk", "disks", "ellipse", "rectangle", "polygon")  # a shape with holes is not a hole
 EXTRA_KEYS = {"disk": ("radius",), "disks": ("radius",), "ellipse": ("semi_axes",), "annulus": ("radii",),
               "rectangle": ("sides",), "polygon": ("sides",)}
 # shapes whose pieces are named otherwise, with the reason given when a name is put on them
 UNNAMED = {"annulus": " (its pieces are named inner and outer)",
-           "difference": " (name its outer shape and its holes instead)"}
+           "difference": " (name its outer shape and its holes instead)",
+           "mesh": " (its pieces are named by the file's physical groups)"}
 
 
 class ShapeSpecError(ValueError):
@@ -91,11 +96,25 @@ def _positive(value, path) -> float:
     return number
 
 
+RESOLVABLE = 1e-6  # a shape's extent below this fraction of its distance from the origin is refused
+MIN_FILL = 0.01     # the least fraction of its bounding box a shape may fill (the annulus: 0.74)
+
+
 def make(value, path: tuple = ()) -> Shape:
     """The shape of ``value`` (module docstring); ShapeSpecError with the place of a mistake."""
     kind = _kind(value, path, KINDS)
-    shapes = _made(kind, value, path)
-    return shapes[0]
+    shape = _made(kind, value, path)[0]
+    (x0, x1), (y0, y1) = shape.bounds
+    extent, offset = max(x1 - x0, y1 - y0), max(abs(x0), abs(x1), abs(y0), abs(y1))
+    if not extent >= RESOLVABLE * offset:  # float64 then cannot place points and triangles inside it
+        raise ShapeSpecError(path, f"the shape spans {extent:.3g} at {offset:.3g} from the origin, which float64 "
+                                   f"cannot resolve; move the coordinates so that the shape lies near the origin")
+    fill = shape.area / ((x1 - x0) * (y1 - y0))
+    if not fill >= MIN_FILL:  # points are drawn in the bounding box and kept inside: 1/fill draws per point
+        raise ShapeSpecError(path, f"the shape fills {fill:.2g} of its bounding box; points by rejection and the "
+                                   f"test mesh need a shape that fills at least {MIN_FILL:g} of it (a sliver or a "
+                                   f"thin ring is not supported)")
+    return shape
 
 
 def _made(kind: str, value: dict, path: tuple) -> list[Shape]:
@@ -129,6 +148,13 @@ def _made(kind: str, value: dict, path: tuple) -> list[Shape]:
             if not inner < outer:
                 raise ShapeSpecError(path + ("radii",), f"got {list(radii)}; expected the inner radius below the outer")
             return [Difference(Disk(center, outer, "outer"), (Disk(center, inner, "inner"),))]
+        if kind == "mesh":
+            if not isinstance(value["mesh"], str) or not value["mesh"]:
+                raise ShapeSpecError(path + ("mesh",), f"got {value['mesh']!r}; expected the path of a mesh file")
+            try:
+                return [mesh_file.read(Path(value["mesh"]))]
+            except GeometryError as e:
+                raise ShapeSpecError(path + ("mesh",), str(e)) from None
         parts = value["difference"]
         if not isinstance(parts, (list, tuple)) or len(parts) < 2:
             raise ShapeSpecError(path + ("difference",), f"got {parts!r}; expected [outer shape, hole, ...]")
