@@ -170,7 +170,7 @@ def test_conditions_name_pieces_and_every_piece_needs_one():
     assert "problem.domain: the polygon's edges 1 and 4 cross; a polygon must be simple" in refused(
         annulus_problem(domain={"polygon": [[0, 0], [-3, 0], [1, -1], [-1, -1], [-1, 1], [0, 1]]}))
     assert "problem.domain: the shape fills 0.0005 of its bounding box" in refused(
-        annulus_problem(domain={"polygon": [[0, 0], [1, 0], [1, 0.001]]}))
+        annulus_problem(domain={"polygon": [[0, 0], [1, 1], [1, 1.001]]}))
     assert "problem.domain: the shape spans 2 at 1e+12 from the origin, which float64 cannot resolve" in refused(
         annulus_problem(domain={"disk": [1e12, 0], "radius": 1}))
     assert "problem.domain.semi_axes[1]: got -1; expected a positive length" in refused(
