@@ -69,7 +69,7 @@ FIGURES = {
     "systems": lambda out: len(errors := row(out, "kovasznay (0)")) >= 5 and errors[0] < 0.1 and errors[1] < 0.5,
     # Adam 25 + BFGS 100 steps on the annulus: rel L2 1.0e-3 (the exact data's lift alone, N = 0: 1.5e-2)
     "geometry": lambda out: row(out, "annulus (0)")[0] < 3e-3,
-    # Adam 50 + BFGS 200 on DeepXDE's L-shape: rel L2 0.42 against the finite-element solution (1.0 untrained)
+    # Adam 50 + BFGS 200 on DeepXDE's L-shape: rel L2 0.42 against the finite-element solution (3.0 untrained)
     "lshape": lambda out: row(out, "pinn     rel L2")[0] < 0.8 and "DeepXDE: not run" in out,
     "data_memory": lambda out: ("pinn check: exit 0" in out and "pinn solve: exit 0" in out
                                 and row(out, "pinn solve: exit 0,")[-1] < 2.0),  # peak 0.47 GB

@@ -7,6 +7,5 @@ from pinn.core.geometry.spacetime import RegionTime
 from pinn.core.geometry.shapes import Difference, Disk, EllipseShape, GeometryError, Polygon, Shape, rectangle
 from pinn.core.geometry.spec import ShapeSpecError, is_shape, make
 
-__all__ = ["Circle", "Curve", "Ellipse", "Segment", "Piece", "Pieced", "Region", "RegionTime", "Difference", "Disk", "EllipseShape",
-           "GeometryError", "Polygon",
-           "Shape", "rectangle", "ShapeSpecError", "is_shape", "make"]
+__all__ = ["Circle", "Curve", "Ellipse", "Segment", "Piece", "Pieced", "Region", "RegionTime", "Difference", "Disk",
+           "EllipseShape", "GeometryError", "Polygon", "Shape", "rectangle", "ShapeSpecError", "is_shape", "make"]
