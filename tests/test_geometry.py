@@ -194,6 +194,7 @@ def test_dirichlet_data_that_jump_where_two_pieces_meet_are_said():
         document = annulus_problem(domain=square, boundary=[{"at": "top", "type": "dirichlet", "value": top}] + [
             {"at": side, "type": "dirichlet", "value": "0"} for side in ("bottom", "right", "left")])
         del document["problem"]["exact"]
+        document["problem"]["reference"] = "none"  # the check needs no finite-element solve
         return document
     notes = [w for w in validate(config.parse(lid("1"), "lid.yaml")).notes if "where the two pieces meet" in w]
     assert len(notes) == 2 and "the Dirichlet data on top (1) and on left (0) disagree at (x, y) = (0, 1)" in notes[1]
