@@ -1,6 +1,6 @@
 """Figures on a shape's test mesh: the PINN and the reference as colour on the triangles (nothing
-outside the shape), the error on a log scale, and the boundary pieces drawn and named; a system's
-fields one row each; with time, snapshots at four times."""
+outside the shape), the error on a log scale, and the boundary pieces drawn and named; with time,
+snapshots at four times (a system's fields, one row each, are drawn by pinn.app.system_report)."""
 from __future__ import annotations
 
 import numpy as np
@@ -49,37 +49,6 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
     ax.set_title(title, fontsize=9)
     error.tight_layout()
     return {"solution.png": solution, "error.png": error}
-
-
-def field_rows(problem, ev: Evaluation, activation: str):
-    """A system on a shape: a row per field — the PINN, the reference, log10 of the error (or of
-    the residuals' magnitude without a reference)."""
-    mesh = Triangulation(ev.x[:, 0], ev.x[:, 1], ev.triangles)
-    label = ev.metrics["reference"].replace("_", " ")
-    columns = 3 if ev.references else 2
-    fig, axes = plt.subplots(len(ev.fields), columns, figsize=(4.6 * columns, 3.9 * len(ev.fields)), squeeze=False)
-    for row, (f, values) in zip(axes, ev.fields.items()):
-        reference = ev.references.get(f)
-        panels = [(f"PINN {f}", values)] + ([(f"{label} {f}", reference)] if reference is not None else [])
-        low, high = min(v.min() for _, v in panels), max(v.max() for _, v in panels)
-        for ax, (name, v) in zip(row, panels):
-            image = ax.tripcolor(mesh, v, shading="gouraud", cmap="viridis", vmin=low, vmax=high)
-            ax.set_title(name)
-            fig.colorbar(image, ax=ax, shrink=0.85)
-        error = np.abs(values - reference) if reference is not None else ev.residual
-        score = ev.metrics.get("fields", {}).get(f, {}).get("rel_l2")
-        image = row[-1].tripcolor(mesh, np.log10(_for_log_axis(error)), shading="gouraud", cmap="magma")
-        row[-1].set_title((f"log10 |{f} − {label}|" + (f" (rel L2 {score:.2e})" if score is not None else ""))
-                          if reference is not None else "log10 |residuals|")
-        fig.colorbar(image, ax=row[-1], shrink=0.85)
-        for ax in row[len(panels):-1]:  # a field without a reference: no middle panel
-            ax.axis("off")
-        for ax in row:
-            if ax.axison:
-                outline(ax, problem.domain)
-    fig.suptitle(figure_title(problem, activation, ev.metrics), fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
-    return fig
 
 
 SNAPSHOTS = 4

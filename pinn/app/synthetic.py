@@ -39,10 +39,11 @@ def measurements(section, count: int, noise: float, seed: int) -> tuple[np.ndarr
     lower, upper = np.array(truth.domain.lower), np.array(truth.domain.upper)
     x = lower + (upper - lower) * generator.random((count, truth.domain.dim))
     if isinstance(truth.domain, geometry.Pieced):  # on a shape: the points inside it, drawn until there are count
-        while not truth.domain.holds(x).all():
-            kept = x[truth.domain.holds(x)]
-            more = lower + (upper - lower) * generator.random((count - len(kept), truth.domain.dim))
-            x = np.concatenate([kept, more])
+        inside = truth.domain.holds(x)
+        while not inside.all():
+            kept = x[inside]
+            x = np.concatenate([kept, lower + (upper - lower) * generator.random((count - len(kept), truth.domain.dim))])
+            inside = truth.domain.holds(x)
     x = x[np.lexsort(x.T[::-1])]
     if not truth.is_system:
         u = truth.exact(torch.as_tensor(x, dtype=torch.float64)).detach().numpy().reshape(-1)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from matplotlib.tri import Triangulation
 
 from pinn.app import shape_report
 from pinn.app.report import (Evaluation, figure_title, plt, test_points, _for_log_axis, _numpy, _relative_or_absolute,
@@ -81,43 +82,67 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
     if ev.triangles is not None and problem.domain.time_dim is not None:  # a shape × time: snapshots per field
         return {f"solution_{f}.png": shape_report.snapshots(problem, ev, activation, f, values, ev.references.get(f))
                 for f, values in ev.fields.items()}
-    if ev.triangles is not None:
-        return {"solution.png": shape_report.field_rows(problem, ev, activation)}
+    kept = _defined(problem, ev.x)
+    title = figure_title(problem, activation, ev.metrics)
+    if ev.triangles is not None:  # a shape: colour on its triangles, the pieces drawn
+        mesh = Triangulation(ev.x[:, 0], ev.x[:, 1], ev.triangles)
+
+        def on_mesh(ax, v, log=False, **style):
+            return ax.tripcolor(mesh, np.log10(_for_log_axis(v)) if log else v, shading="gouraud", **style)
+
+        def outlined(ax):
+            if ax.axison:
+                shape_report.outline(ax, problem.domain)
+        return {"solution.png": _field_rows(ev, title, kept, on_mesh, outlined, (4.6, 3.9))}
     names = ("x", "t") if problem.domain.time_dim is not None else problem.domain.names
     xs, ys = np.unique(ev.x[:, 0]), np.unique(ev.x[:, 1])
-    kept = _defined(problem, ev.x)
     grid = lambda v: np.where(kept, v, np.nan).reshape(len(xs), len(ys)).T  # a singular point blank
-    extent, title = (xs[0], xs[-1], ys[0], ys[-1]), figure_title(problem, activation, ev.metrics)
+    extent = (xs[0], xs[-1], ys[0], ys[-1])
+
+    def draw(ax, v, log=False, **style):
+        return ax.imshow(np.log10(_for_log_axis(grid(v))) if log else grid(v), origin="lower", extent=extent,
+                         aspect="auto", **style)
+
+    def dress(ax):
+        ax.set_xlabel(names[0])
+        ax.set_ylabel(names[1])
+    fig = _field_rows(ev, title, kept, draw, dress, (4.4, 3.6))
+    drawn = {"solution.png": fig}
+    vectors = {name: parts for name, parts in problem.vectors.items() if len(parts) == 2}
+    if problem.domain.time_dim is None and problem.domain.dim == 2 and vectors:
+        drawn["streamlines.png"] = _streamlines(ev, vectors, grid, xs, ys, names, title)
+    return drawn
+
+
+def _field_rows(ev: Evaluation, title: str, kept: np.ndarray, draw, dress, size: tuple[float, float]):
+    """A row per field: the PINN, the reference, log10 of the error (or of the residual magnitude
+    without a reference). ``draw(ax, values, log=False, **style)`` colours one panel (on a grid
+    or on a shape's triangles), ``dress(ax)`` labels it; ``size`` is one panel's (width, height)."""
     columns = 3 if ev.references else 2
-    fig, axes = plt.subplots(len(ev.fields), columns, figsize=(4.4 * columns, 3.6 * len(ev.fields)), squeeze=False)
+    fig, axes = plt.subplots(len(ev.fields), columns, figsize=(size[0] * columns, size[1] * len(ev.fields)),
+                             squeeze=False)
     for row, (f, values) in zip(axes, ev.fields.items()):
         reference = ev.references.get(f)
         label = ev.metrics["reference"].replace("_", " ")
         panels = [(f"PINN {f}", values)] + ([(f"{label} {f}", reference)] if reference is not None else [])
         low, high = _colour_limits([v[kept] for _, v in panels], clip=not kept.all())
         for ax, (name, v) in zip(row, panels):
-            image = ax.imshow(grid(v), origin="lower", extent=extent, aspect="auto", cmap="viridis", vmin=low, vmax=high)
+            image = draw(ax, v, cmap="viridis", vmin=low, vmax=high)
             ax.set_title(name)
             fig.colorbar(image, ax=ax, shrink=0.85)
         error = np.abs(values - reference) if reference is not None else ev.residual
         score = ev.metrics.get("fields", {}).get(f, {}).get("rel_l2")
-        image = row[-1].imshow(np.log10(_for_log_axis(grid(error))), origin="lower", extent=extent, aspect="auto",
-                               cmap="magma")
+        image = draw(row[-1], error, log=True, cmap="magma")
         row[-1].set_title((f"log10 |{f} − {label}|" + (f" (rel L2 {score:.2e})" if score is not None else ""))
                           if reference is not None else "log10 |residuals|")
         fig.colorbar(image, ax=row[-1], shrink=0.85)
         for ax in row[len(panels):-1]:  # a field without a reference: no middle panel
             ax.axis("off")
         for ax in row:
-            ax.set_xlabel(names[0])
-            ax.set_ylabel(names[1])
+            dress(ax)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))  # room for the title above the rows
-    drawn = {"solution.png": fig}
-    vectors = {name: parts for name, parts in problem.vectors.items() if len(parts) == 2}
-    if problem.domain.time_dim is None and problem.domain.dim == 2 and vectors:
-        drawn["streamlines.png"] = _streamlines(ev, vectors, grid, xs, ys, names, title)
-    return drawn
+    return fig
 
 
 def _colour_limits(arrays, clip: bool) -> tuple[float, float]:

@@ -108,13 +108,13 @@ class RegionTime(Pieced):
         grid = np.column_stack([np.tile(nodes, (TEST_TIMES, 1)), np.repeat(self.test_times, len(nodes))])
         return torch.as_tensor(grid, dtype=dtype)
 
-    @property
+    @cached_property
     def test_weights(self) -> np.ndarray:
         step = np.diff(self.test_times)
         in_time = np.concatenate([[step[0] / 2], (step[:-1] + step[1:]) / 2, [step[-1] / 2]])
         return np.outer(in_time, self.space_mesh[2]).ravel()
 
-    @property
+    @cached_property
     def test_interior(self) -> np.ndarray:
         nodes = self.space_mesh[0]
         near = distances([c for p in self.sides() for c in p.curves], nodes).min(axis=0)
