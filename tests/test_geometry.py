@@ -69,7 +69,7 @@ def test_points_fall_by_measure():
     share = (np.linalg.norm(inside, axis=1) < 0.625).mean()
     assert abs(share - (0.625 ** 2 - 0.25 ** 2) / (1 - 0.25 ** 2)) < 0.005  # measured 0.3495 against 0.35
     region = geometry.Region(PLATE)
-    everything = on_curves([c for p in region.sides() for c in p.curves], 1000, "sobol", 2)[0]
+    everything = on_curves([c for p in region.sides() for c in p.parts], 1000, "sobol", 2)[0]
     on_outer = np.isclose(np.abs(everything).max(axis=1), 0.5)
     assert on_outer.sum() == 616  # per curve by largest remainders: 4 × 154 on the edges, 4 × 96 on the holes
 
@@ -78,15 +78,15 @@ def test_normals_point_out_of_the_shape():
     """On the annulus's outer circle n = x/|x|, on its inner circle −x/|x| (into the hole); on the
     L-shape's edges n points away from the shape: a step of 1e-6 along n leaves it."""
     for piece in geometry.Region(ANNULUS).sides():
-        x = torch.as_tensor(on_curves(list(piece.curves), 200, "sobol", 0)[0])
+        x = torch.as_tensor(on_curves(list(piece.parts), 200, "sobol", 0)[0])
         radial = x / x.norm(dim=1, keepdim=True)
         assert (piece.normal(x) - (radial if piece.name == "outer" else -radial)).abs().max() < 1e-15
     piece, = geometry.Region(L_SHAPE).sides()
-    x, n = on_curves(list(piece.curves), 500, "sobol", 0)
+    x, n = on_curves(list(piece.parts), 500, "sobol", 0)
     assert not L_SHAPE.contains(x + 1e-6 * n).any() and L_SHAPE.contains(x - 1e-6 * n).all()
     assert np.allclose(piece.normal(torch.as_tensor(x)).numpy(), n, atol=0, rtol=0)
     piece, = geometry.Region(ELLIPSE).sides()  # n ∝ ∇(x² + 4y²) = (2x, 8y)
-    x, n = on_curves(list(piece.curves), 500, "sobol", 0)
+    x, n = on_curves(list(piece.parts), 500, "sobol", 0)
     gradient = np.column_stack([x[:, 0], 4 * x[:, 1]])
     assert np.abs(n - gradient / np.linalg.norm(gradient, axis=1, keepdims=True)).max() < 1e-15  # measured 0
 
@@ -96,7 +96,7 @@ def test_named_edges_are_pieces_whatever_the_corners_order():
     the notch's two edges are one piece; a hole's named edges keep their names."""
     pieces = {p.name: p for p in geometry.Region(L_SIDES).sides()}
     assert sorted(pieces) == ["bottom", "left", "notch", "right", "top"]
-    ends = lambda piece: sorted(sorted([c.a, c.b]) for c in piece.curves)
+    ends = lambda piece: sorted(sorted([c.a, c.b]) for c in piece.parts)
     assert ends(pieces["notch"]) == [[(0.0, 0.0), (0.0, 1.0)], [(0.0, 0.0), (1.0, 0.0)]]
     assert ends(pieces["left"]) == [[(-1.0, -1.0), (-1.0, 1.0)]] and ends(pieces["bottom"]) == [[(-1.0, -1.0), (1.0, -1.0)]]
     plate = geometry.make({"difference": [{"rectangle": [[-1, 1], [-1, 1]], "sides": ["s", "e", "n", "w"]},
@@ -104,7 +104,7 @@ def test_named_edges_are_pieces_whatever_the_corners_order():
     pieces = {p.name: p for p in geometry.Region(plate).sides()}
     assert sorted(pieces) == ["a", "b", "e", "n", "s", "w"] and ends(pieces["n"]) == [[(-1.0, 1.0), (1.0, 1.0)]]
     assert ends(pieces["a"]) == [[(-0.5, -0.5), (0.5, -0.5)], [(0.5, -0.5), (0.5, 0.5)]]
-    x, n = on_curves(list(pieces["a"].curves), 100, "sobol", 0)
+    x, n = on_curves(list(pieces["a"].parts), 100, "sobol", 0)
     assert not plate.contains(x + 1e-6 * n).any() and plate.contains(x - 1e-6 * n).all()  # n points into the hole
     assert (pieces["a"].normal(torch.as_tensor(x)).numpy() == n).all()
 
@@ -124,7 +124,7 @@ def test_dirichlet_data_hold_exactly_on_every_piece(shape, data):
     assert covered == conditions
     torch.manual_seed(0)
     for piece in region.sides():
-        x = torch.as_tensor(on_curves(list(piece.curves), 10000, "sobol", 3)[0])
+        x = torch.as_tensor(on_curves(list(piece.parts), 10000, "sobol", 3)[0])
         u = transform(x, torch.randn(len(x), 1, dtype=torch.float64))
         assert (u - data[piece.name]).abs().max() < 1e-14
     inside = torch.as_tensor(interior(shape, 2000, "sobol", 4))
@@ -137,7 +137,7 @@ def test_the_distance_is_normalised_to_first_order_on_each_piece():
     from pinn.core.geometry.distance import equivalence
     region = geometry.Region(PLATE)
     for piece in region.sides():
-        x, n = on_curves(list(piece.curves), 400, "sobol", 5)
+        x, n = on_curves(list(piece.parts), 400, "sobol", 5)
         x = torch.as_tensor(x - 1e-9 * n).requires_grad_(True)  # just inside: a segment's ADF has a kink on it
         phi = equivalence([p.distance(x) for p in region.sides()])
         grad = torch.autograd.grad(phi.sum(), x)[0].norm(dim=1)

@@ -47,7 +47,7 @@ def cmd_solve(args) -> int:
     error = (f"rel L2 {m['rel_l2']:.3e}{worst}{final}, max |error| {m['max_abs_error']:.3e} against the "
              f"{m['reference']} solution" if m["reference"] != "none"
              else f"residual rms {m['residual_rms']:.3e}; no reference solution was available (no exact "
-                  f"solution given, and neither solve_bvp nor the active-set solver applies)")
+                  f"solution given, and no classical solver of pinn's applies to this problem)")
     print(f"{m['problem']} [{m['activation']}, {m['device']}, {m['dtype']}]: {error}; "
           f"trained {m['train_seconds']:.1f} s")
     if "max_violation" in m:

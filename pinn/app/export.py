@@ -6,8 +6,9 @@
 * ``history.csv``: one row per logged step: ``step``, ``stage`` (1-based), ``optimizer``, each
   loss term (unweighted), and ``mu`` for obstacle problems (a learnable penalty's ``alpha`` is a
   logged term already);
-* ``solution.vtu`` (2D): the test grid as quadrilaterals with u, the residual, the reference and
-  the error as point data, for ParaView or VisIt. Written with meshio, which knows the VTK
+* ``solution.vtu`` (2D, and a 3D body): the test grid as quadrilaterals (a shape's triangles, a
+  body's tetrahedra) with u, the residual, the reference and the error as point data, for ParaView
+  or VisIt. Written with meshio, which knows the VTK
   formats' binary encodings and versions so that pinn does not have to.
 """
 from __future__ import annotations
@@ -71,14 +72,16 @@ def write_csv(path, history):
 def write_vtu(path, evaluation, vectors: dict | None = None):
     import meshio
     x = evaluation.x
-    if evaluation.triangles is not None:  # a shape's test mesh
+    if evaluation.tetrahedra is not None:  # a body's test mesh
+        cells = [("tetra", evaluation.tetrahedra)]
+    elif evaluation.triangles is not None:  # a shape's test mesh
         cells = [("triangle", evaluation.triangles)]
     else:
         nx, ny = len(np.unique(x[:, 0])), len(np.unique(x[:, 1]))
         index = np.arange(nx * ny).reshape(nx, ny)  # test grids are ordered x-major
         cells = [("quad", np.stack([index[:-1, :-1], index[1:, :-1], index[1:, 1:], index[:-1, 1:]],
                                    axis=-1).reshape(-1, 4))]
-    points = np.column_stack([x, np.zeros(len(x))])
+    points = x if x.shape[1] == 3 else np.column_stack([x, np.zeros(len(x))])
     data = {k: v for k, v in arrays(evaluation).items() if k != "x"}
     for name, parts in (vectors or {}).items():  # (N, 3): ParaView draws glyphs and streamlines from it
         data[name] = np.column_stack([evaluation.fields[f] for f in parts] + [np.zeros(len(x))] * (3 - len(parts)))
@@ -87,11 +90,11 @@ def write_vtu(path, evaluation, vectors: dict | None = None):
 
 
 def write_all(run_dir, evaluation, history, vectors: dict | None = None) -> list[str]:
-    """Write the files this run has (the VTK file in 2D, with a system's declared ``vectors``);
-    returns their names."""
+    """Write the files this run has (the VTK file in 2D and in a 3D body, with a system's declared
+    ``vectors``); returns their names."""
     write_npz(run_dir / NPZ, evaluation)
     write_csv(run_dir / CSV, history)
-    if evaluation.x.shape[1] == 2:
+    if evaluation.x.shape[1] == 2 or evaluation.tetrahedra is not None:
         write_vtu(run_dir / VTU, evaluation, vectors)
         return [NPZ, CSV, VTU]
     return [NPZ, CSV]

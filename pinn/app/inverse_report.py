@@ -109,7 +109,7 @@ def parameters_figure(history, result, title: str):
 def data_figure(plan, result, title: str):
     """1D: the measurements (±σ), the fitted u and the true solution; 2D: fitted against measured
     values, and the measurement points over the fitted u (on a shape: its triangles, at the final
-    time with time)."""
+    time with time; in a 3D body: the points seen along z, coloured by the fitted u)."""
     measured = plan.cfg.data.measurements
     truth = plan.truth if plan.truth is not None and plan.truth.has_exact else None
     domain = plan.problem.domain
@@ -141,7 +141,10 @@ def data_figure(plan, result, title: str):
     left.set_xlabel("measured u (±σ)")
     left.set_ylabel("PINN u at the same point")
     left.grid(alpha=0.3)
-    if domain.test_triangles is not None:  # a shape: its triangles (at the final time, with time)
+    if domain.test_tetrahedra is not None:  # a body: the points seen along z, coloured by the PINN's u there
+        image = right.scatter(measured.x[:, 0], measured.x[:, 1], c=fitted, s=14, cmap="viridis",
+                              edgecolors="tab:red", linewidths=0.6, label="measurement points (seen along z)")
+    elif domain.test_triangles is not None:  # a shape: its triangles (at the final time, with time)
         nodes = len(grid) // (len(np.unique(grid[:, 2].numpy())) if domain.time_dim is not None else 1)
         mesh = Triangulation(grid[-nodes:, 0].numpy(), grid[-nodes:, 1].numpy(), domain.test_triangles)
         image = right.tripcolor(mesh, u[-nodes:], shading="gouraud", cmap="viridis")
@@ -150,8 +153,9 @@ def data_figure(plan, result, title: str):
         xs, ys = np.unique(grid[:, 0].numpy()), np.unique(grid[:, 1].numpy())
         image = right.imshow(u.reshape(len(xs), len(ys)).T, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]),
                              cmap="viridis")
-    right.scatter(measured.x[:, 0], measured.x[:, 1], s=12, c="tab:red", edgecolors="white", linewidths=0.5,
-                  label="measurement points")
+    if domain.test_tetrahedra is None:
+        right.scatter(measured.x[:, 0], measured.x[:, 1], s=12, c="tab:red", edgecolors="white", linewidths=0.5,
+                      label="measurement points")
     fig.colorbar(image, ax=right, shrink=0.85, label="PINN u")
     right.set_xlabel(domain.names[0])
     right.set_ylabel(domain.names[1])

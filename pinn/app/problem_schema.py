@@ -36,17 +36,19 @@ def domain_box(ctx, path, value):
     """By name, ``{x: [lo, hi], t: [t0, t1]}`` (x, optionally y, optionally time t), or the list
     form ``[[lo, hi]]``, ``[[lo, hi], [lo, hi]]`` (x, then y); bounds are numbers or constant
     expressions ("2*pi"). Returns a mapping name -> (lo, hi), or a tuple of pairs for the list form.
-    A 2D shape (:mod:`pinn.core.geometry.spec`: disk, ellipse, rectangle, polygon, annulus,
-    difference), with ``t: [t0, t1]`` beside it for time, is checked by building it and kept as
-    written."""
+    A shape (:mod:`pinn.core.geometry.spec`: disk, ellipse, rectangle, polygon, annulus,
+    difference, mesh; in 3D ball, box, difference), with ``t: [t0, t1]`` beside a 2D one for time,
+    is checked by building it and kept as written."""
     if geometry.is_shape(value):
         shape = {k: v for k, v in value.items() if k != expr.TIME}
         if isinstance(shape.get("mesh"), str) and not ctx.source.startswith("<"):  # relative to the config
             shape["mesh"] = str((Path(ctx.source).parent / shape["mesh"]).resolve())
         try:
-            geometry.make(shape)
+            made = geometry.make(shape)
         except geometry.ShapeSpecError as e:
             ctx.fail(path + e.path, str(e))
+        if expr.TIME in value and made.dim == 3:
+            ctx.fail(path + (expr.TIME,), "time on a 3D body is not yet supported (on a 2D shape it is)")
         if expr.TIME in value:  # a shape times an interval: {disk: [0, 0], radius: 1, t: [0, 1]}
             return {**shape, expr.TIME: list(_bounds(ctx, path + (expr.TIME,), value[expr.TIME], "[t0, t1], e.g. [0, 1]"))}
         return shape

@@ -40,6 +40,7 @@ class Evaluation:
     references: dict = field(default_factory=dict)
     residuals: dict = field(default_factory=dict)
     triangles: np.ndarray | None = None  # a shape's test mesh (the points are its nodes); None on a grid
+    tetrahedra: np.ndarray | None = None  # a 3D body's test mesh
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:
@@ -154,7 +155,8 @@ def evaluate(problem, model, device, dtype, kind: str, rows: list[np.ndarray] | 
     if kind == fem.NAME:  # how far the reference itself may be off: its two meshes' difference
         metrics["reference_mesh_difference"] = fem.solve_on_shape(problem, problem.fem_form).difference
     return Evaluation(x.detach().double().cpu().numpy(), u_np, ref, _numpy(residual), metrics,
-                      derivatives, ref_derivatives, partials, triangles=problem.domain.test_triangles)
+                      derivatives, ref_derivatives, partials, triangles=problem.domain.test_triangles,
+                      tetrahedra=problem.domain.test_tetrahedra)
 
 
 GENERALISATION = 10  # test residual ÷ training residual above which a run is said to fit only its points

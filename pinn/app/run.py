@@ -18,7 +18,8 @@ import matplotlib.pyplot as plt
 import torch
 
 from pinn import __version__
-from pinn.app import contact, defaults, export, inverse_report, report, run_folder, shape_report, system_report
+from pinn.app import (body_report, contact, defaults, export, inverse_report, report, run_folder, shape_report,
+                      system_report)
 from pinn.app.config import RunConfig, load, model_parts, model_sha256, sha256, to_dict
 from pinn.app.findings import findings as problem_findings
 from pinn.app.plan import Plan, activation_label, penalty_label, validate
@@ -290,6 +291,8 @@ def _draw(problem, evaluation, history, label: str, terms: list, logged: list) -
         figures.update(report.space_time_figures(problem, evaluation, label))
     elif problem.domain.time_dim is not None and evaluation.triangles is not None:  # a shape × time
         figures.update(shape_report.space_time_figures(problem, evaluation, label))
+    elif evaluation.tetrahedra is not None:
+        figures.update(body_report.figures(problem, evaluation, label))
     elif problem.domain.dim == 1:
         figures["solution.png"] = (contact.figure_1d(problem, evaluation, title) if obstacle
                                    else report.solution_figure(problem, evaluation, label))

@@ -14,7 +14,7 @@ OUTLINE_POINTS = 400  # per curve
 def outline(ax, domain):
     """Each boundary piece as a line, labelled by its name."""
     for k, piece in enumerate(domain.sides()):
-        for j, curve in enumerate(piece.curves):
+        for j, curve in enumerate(piece.parts):
             xy = curve.at(np.linspace(0.0, 1.0, OUTLINE_POINTS))
             ax.plot(xy[:, 0], xy[:, 1], color=f"C{k}", lw=1.4, label=piece.name if j == 0 else None)
     ax.set_aspect("equal")

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from matplotlib.tri import Triangulation
 
-from pinn.app import shape_report
+from pinn.app import body_report, shape_report
 from pinn.app.report import (Evaluation, figure_title, plt, test_points, _for_log_axis, _numpy, _relative_or_absolute,
                              _rms)
 
@@ -68,7 +68,7 @@ def evaluate(problem, model, device, dtype, kind: str, rows) -> Evaluation:
     magnitude = np.sqrt(sum(r ** 2 for r in residuals.values()))
     return Evaluation(x.detach().double().cpu().numpy(), predictions[first], references.get(first), magnitude,
                       metrics, fields=predictions, references=references, residuals=residuals,
-                      triangles=problem.domain.test_triangles)
+                      triangles=problem.domain.test_triangles, tetrahedra=problem.domain.test_tetrahedra)
 
 
 def figures(problem, ev: Evaluation, activation: str) -> dict:
@@ -76,7 +76,11 @@ def figures(problem, ev: Evaluation, activation: str) -> dict:
     the residual magnitude without a reference); ``streamlines.png`` for each declared 2D vector
     of a steady 2D problem: its streamlines over its magnitude, beside the reference's. In 1D,
     each field against its reference and the error on a log scale; on a shape × time,
-    ``solution_f.png`` per field f, snapshots at four times."""
+    ``solution_f.png`` per field f, snapshots at four times; in a 3D body, ``solution_f.png`` per
+    field f, three slices."""
+    if ev.tetrahedra is not None:
+        return {f"solution_{f}.png": body_report.slices(problem, ev, activation, f, values, ev.references.get(f))
+                for f, values in ev.fields.items()}
     if problem.domain.dim == 1:
         return {"solution.png": _curves(problem, ev, figure_title(problem, activation, ev.metrics))}
     if ev.triangles is not None and problem.domain.time_dim is not None:  # a shape × time: snapshots per field

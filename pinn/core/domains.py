@@ -121,10 +121,11 @@ class Domain(ABC):
         """The closed tensor grid of :meth:`test_shape`, in "ij" order (the last axis fastest)."""
         return sampling.test_grid(self.lower, self.upper, self.test_shape(), dtype)
 
-    # the test set's quadrature weights and triangles where it is a mesh (a shape's); None on a grid,
-    # where every point weighs alike
+    # the test set's quadrature weights and triangles (a body's tetrahedra) where it is a mesh (a
+    # shape's); None on a grid, where every point weighs alike
     test_weights = None
     test_triangles = None
+    test_tetrahedra = None
     test_interior = None  # a mesh's nodes off the boundary, where the residual is scored; None: every point
 
     def probe_grid(self, per_axis: int) -> torch.Tensor:

@@ -192,7 +192,7 @@ def _region_parts(region, dirichlet):
     pieces = [bc.side for bc in dirichlet]
     if not dirichlet or len(set(map(id, pieces))) != len(pieces):
         return None
-    corners = reentrant([c for p in region.sides() for c in p.curves], [c for p in pieces for c in p.curves])
+    corners = reentrant([c for p in region.sides() for c in p.parts], [c for p in pieces for c in p.parts])
 
     def factor(x):
         phi = equivalence([p.distance(x) for p in pieces])
@@ -206,7 +206,7 @@ def _region_parts(region, dirichlet):
         for bc in dirichlet:
             value = bc.value(x)
             for corner in corners:
-                if not set(corner.edges) & set(bc.side.curves):
+                if not set(corner.edges) & set(bc.side.parts):
                     value = value * (1 - corner.cutoff(x))
             data.append(value)
         return transfinite([p.distance(x) for p in pieces], data)
@@ -281,8 +281,8 @@ def meeting_jumps(domain, conditions) -> list[str]:
         for other in domain.sides():
             if one is other or id(one) not in data or id(other) not in data:
                 continue
-            for a in one.curves:
-                for b in other.curves:
+            for a in one.parts:
+                for b in other.parts:
                     if getattr(a, "b", None) is None or a.b != getattr(b, "a", None):
                         continue
                     point = torch.tensor([a.b], dtype=torch.float64)

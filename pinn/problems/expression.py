@@ -356,10 +356,10 @@ class ExpressionProblem(Problem):
 
     @cached_property
     def fem_form(self):
-        """On a shape, R[u] = −α Δu + c u − f with constants α > 0 and c ≥ 0 (checked on random
+        """On a 2D shape, R[u] = −α Δu + c u − f with constants α > 0 and c ≥ 0 (checked on random
         derivative values) and Dirichlet, Neumann or Robin data: the finite-element reference's
         form (:class:`pinn.problems.references.fem.LinearForm`); else None."""
-        if not isinstance(self._domain, geometry.Region) or self._obstacle is not None or \
+        if not isinstance(self._domain, geometry.Region) or self._domain.dim != 2 or self._obstacle is not None or \
                 any(not isinstance(bc, (Dirichlet, Neumann, Robin)) for bc in self._conditions):
             return None
         x, states = self._probe_states(2)
@@ -460,8 +460,8 @@ class ExpressionObstacle(ExpressionProblem, ObstacleProblem):
 
 def domain_of(given) -> Domain:
     """The domain of ``problem.domain``: a mapping by axis name (with ``t``: space × time), or
-    the list form (x, then y), or a 2D shape (:class:`pinn.core.geometry.Region`; with ``t``,
-    :class:`pinn.core.geometry.RegionTime`)."""
+    the list form (x, then y), or a 2D shape or a 3D body (:class:`pinn.core.geometry.Region`; with
+    ``t``, a 2D shape's :class:`pinn.core.geometry.RegionTime`)."""
     if geometry.is_shape(given):
         region = geometry.Region(geometry.make({k: v for k, v in given.items() if k != expr.TIME}))
         return geometry.RegionTime(region, given[expr.TIME]) if expr.TIME in given else region

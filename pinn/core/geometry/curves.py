@@ -42,9 +42,17 @@ class Curve(ABC):
     """A piece of boundary, oriented so that the shape lies on its left (counter-clockwise around
     a solid, clockwise around a hole)."""
 
+    dim = 2          # the coordinates of a point on it
+    parameters = 1   # the arc-length fraction :meth:`at` maps
+
     @property
     @abstractmethod
     def length(self) -> float: ...
+
+    @property
+    def measure(self) -> float:
+        """Its length (a surface's measure is its area)."""
+        return self.length
 
     @abstractmethod
     def at(self, s: np.ndarray) -> np.ndarray:

@@ -1,14 +1,17 @@
-"""A 2D shape as a problem's domain: :class:`Region` implements the :class:`~pinn.core.domains.Domain`
-contract on a :mod:`~pinn.core.geometry.shapes` shape, with its named boundary pieces
-(:class:`Piece`) as the places conditions are given.
+"""A 2D shape or a 3D body as a problem's domain: :class:`Region` implements the
+:class:`~pinn.core.domains.Domain` contract on a :mod:`~pinn.core.geometry.shapes` shape or a
+:mod:`~pinn.core.geometry.solids` body, with its named boundary pieces (:class:`Piece`: curves in
+2D, surfaces in 3D) as the places conditions are given.
 
 On a piece, a derivative condition reads the derivative along the outward normal, n·∇u (on a box's
 side it reads the axis's derivative, as it always has). ``training.points.boundary`` counts the
-points on the whole boundary: each piece gets its share by length. The test set is a triangulation of the
-shape (:func:`~pinn.core.geometry.points.test_mesh`) with lumped quadrature weights, fine enough
-for about :data:`TEST_NODES` nodes. The residual and the derivatives are scored at the nodes off
-the boundary only: on a straight piece with exact data the distance function has a kink (it is
-|f| across the segment's line), so derivatives there have no value from both sides.
+points on the whole boundary: each piece gets its share by length (area in 3D). The test set is a
+triangulation of the shape (:func:`~pinn.core.geometry.points.test_mesh`; a body's tetrahedra,
+:func:`~pinn.core.geometry.solid_points.test_mesh`) with lumped quadrature weights, fine enough for
+about :data:`TEST_NODES` nodes (:data:`TEST_NODES_3D` in 3D). The residual and the derivatives
+are scored at the nodes off the boundary only: on a straight piece with exact data the distance
+function has a kink (it is |f| across the segment's line), so derivatives there have no value from
+both sides.
 """
 from __future__ import annotations
 
@@ -22,46 +25,55 @@ import torch
 
 from pinn.core import sampling
 from pinn.core.domains import Axis, Domain
-from pinn.core.geometry import points
+from pinn.core.geometry import points, solid_points
 from pinn.core.geometry.curves import Curve, distances
 from pinn.core.geometry.distance import piece_distance
+from pinn.core.geometry.surfaces import Surface
 
 PROBE_SEED = 7  # the checks' points: fixed, apart from any training seed
 TEST_NODES = 20000  # half a box's 201² grid: the finite-element reference solves on 16 times as many unknowns
+TEST_NODES_3D = 30000  # a 31³ grid's worth, for the rel L2 and the slices: 1.5 s to triangulate
+AXES = ("x", "y", "z")
 
 Tensor = torch.Tensor
 
 
 @dataclass(frozen=True, eq=False)
 class Piece:
-    """A named part of a region's boundary: what a condition's ``at:`` names."""
+    """A named part of a region's boundary: what a condition's ``at:`` names; its parts are
+    :class:`~pinn.core.geometry.curves.Curve` objects in 2D, surfaces in 3D."""
 
     name: str
-    curves: tuple[Curve, ...]
+    parts: tuple[Curve | Surface, ...]
 
     def __str__(self) -> str:
         return self.name
 
     @property
-    def length(self) -> float:
-        return sum(c.length for c in self.curves)
+    def dim(self) -> int:
+        return self.parts[0].dim
+
+    @property
+    def measure(self) -> float:
+        """Its length (its area in 3D)."""
+        return sum(c.measure for c in self.parts)
 
     def normal(self, x: Tensor) -> Tensor:
-        """The outward unit normal at points x on the piece (the nearest curve's), (N, 2)."""
-        if len(self.curves) == 1:
-            return self.curves[0].normal_at(x)
-        near = distances(self.curves, x[:, :2].detach().cpu().double().numpy()).argmin(axis=0)
-        normals = torch.stack([c.normal_at(x) for c in self.curves])  # (curves, N, 2)
+        """The outward unit normal at points x on the piece (the nearest part's), (N, dim)."""
+        if len(self.parts) == 1:
+            return self.parts[0].normal_at(x)
+        near = distances(self.parts, x[:, :self.dim].detach().cpu().double().numpy()).argmin(axis=0)
+        normals = torch.stack([c.normal_at(x) for c in self.parts])  # (parts, N, dim)
         return normals[torch.as_tensor(near, device=x.device), torch.arange(x.shape[0], device=x.device)]
 
     def derivative(self, x: Tensor, u) -> Tensor:
         """n·∇u at points x on the piece."""
         n = self.normal(x)
-        return n[:, :1] * u.d(0) + n[:, 1:2] * u.d(1)
+        return sum((n[:, k:k + 1] * u.d(k) for k in range(1, self.dim)), start=n[:, :1] * u.d(0))
 
     def distance(self, x: Tensor) -> Tensor:
         """The piece's ADF (:mod:`pinn.core.geometry.distance`), (N, 1)."""
-        return piece_distance(self.curves, x)
+        return piece_distance(self.parts, x)
 
 
 class Pieced(Domain):
@@ -82,11 +94,11 @@ class Pieced(Domain):
 
 
 class Region(Pieced):
-    """``shape`` (2D) as a domain with axes ``names``."""
+    """``shape`` (a 2D shape or a 3D body) as a domain with axes ``names`` (x, y and z)."""
 
-    def __init__(self, shape, names: tuple[str, str] = ("x", "y")):
-        self.shape, self._names = shape, tuple(names)
-        self._pieces = [Piece(name, tuple(curves)) for name, curves in shape.pieces().items()]
+    def __init__(self, shape, names: tuple[str, ...] | None = None):
+        self.shape, self._names = shape, tuple(names or AXES[:shape.dim])
+        self._pieces = [Piece(name, tuple(parts)) for name, parts in shape.pieces().items()]
 
     @property
     def axes(self) -> tuple[Axis, ...]:
@@ -96,30 +108,36 @@ class Region(Pieced):
         return list(self._pieces)
 
     def piece_of(self, x: np.ndarray) -> np.ndarray:
-        """The index (in :meth:`sides`) of the piece nearest each point of x (n, 2)."""
-        return np.stack([distances(p.curves, x).min(axis=0) for p in self._pieces]).argmin(axis=0)
+        """The index (in :meth:`sides`) of the piece nearest each point of x (n, dim)."""
+        return np.stack([distances(p.parts, x).min(axis=0) for p in self._pieces]).argmin(axis=0)
 
     def piece(self, name: str) -> Piece | None:
         return next((p for p in self._pieces if p.name == name), None)
 
     def holds(self, x):
-        (x0, x1), (y0, y1) = self.shape.bounds
-        near = distances([c for p in self._pieces for c in p.curves], x[:, :2]).min(axis=0)
-        return self.shape.contains(x[:, :2]) | (near <= 1e-9 * math.hypot(x1 - x0, y1 - y0))
+        space = x[:, :self.shape.dim]
+        near = distances([c for p in self._pieces for c in p.parts], space).min(axis=0)
+        return self.shape.contains(space) | (near <= 1e-9 * math.hypot(*(hi - lo for lo, hi in self.shape.bounds)))
 
     def sample_interior(self, n, method, seed, dtype, device):
         return torch.as_tensor(points.interior(self.shape, n, method, seed), dtype=dtype, device=device)
 
     def sample_side(self, side, n, method, seed, dtype, device):
-        """A piece's share of n points on the whole boundary, by length (at least one), on its
-        curves by arc length: a small hole gets few points, a long edge many."""
-        share = max(1, round(n * side.length / sum(p.length for p in self._pieces)))
-        found, _ = points.on_curves(list(side.curves), share, method, seed)
+        """A piece's share of n points on the whole boundary, by length (area in 3D; at least
+        one), on its curves by arc length (its surfaces by area): a small hole gets few points, a
+        long edge many."""
+        share = max(1, round(n * side.measure / sum(p.measure for p in self._pieces)))
+        if self.shape.dim == 3:
+            found = solid_points.on_surfaces(list(side.parts), share, method, seed)
+        else:
+            found, _ = points.on_curves(list(side.parts), share, method, seed)
         return torch.as_tensor(found, dtype=dtype, device=device)
 
     @cached_property
     def test_mesh(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(nodes, triangles, quadrature weights) of the test set."""
+        """(nodes, triangles (tetrahedra in 3D), quadrature weights) of the test set."""
+        if self.shape.dim == 3:
+            return solid_points.test_mesh(self.shape, (self.shape.measure / TEST_NODES_3D) ** (1 / 3))
         return points.test_mesh(self.shape, math.sqrt(2 / math.sqrt(3) * self.shape.area / TEST_NODES))
 
     @property
@@ -130,12 +148,16 @@ class Region(Pieced):
     def test_interior(self) -> np.ndarray:
         """Which test nodes lie off the boundary (boolean): the residual is scored there only."""
         nodes = self.test_mesh[0]
-        near = distances([c for p in self._pieces for c in p.curves], nodes).min(axis=0)
+        near = distances([c for p in self._pieces for c in p.parts], nodes).min(axis=0)
         return near > 1e-12 * (1 + float(np.abs(nodes).max()))
 
     @property
-    def test_triangles(self) -> np.ndarray:
-        return self.test_mesh[1]
+    def test_triangles(self) -> np.ndarray | None:
+        return self.test_mesh[1] if self.shape.dim == 2 else None
+
+    @property
+    def test_tetrahedra(self) -> np.ndarray | None:
+        return self.test_mesh[1] if self.shape.dim == 3 else None
 
     def test_shape(self) -> tuple[int, ...]:
         return (len(self.test_mesh[0]),)
@@ -144,7 +166,7 @@ class Region(Pieced):
         return torch.as_tensor(self.test_mesh[0], dtype=dtype)
 
     def probe_grid(self, per_axis: int) -> Tensor:
-        """per_axis² Sobol points inside the shape (by area): unlike a grid they never sit on a
+        """per_axis² Sobol points inside the shape (by measure): unlike a grid they never sit on a
         centre of symmetry, where a radial expression's derivatives (of √(x² + y²)) are 0/0."""
         return torch.as_tensor(points.interior(self.shape, per_axis ** 2, "sobol", PROBE_SEED))
 

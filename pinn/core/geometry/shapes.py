@@ -27,6 +27,7 @@ class GeometryError(ValueError):
 
 class Shape(ABC):
     name: str
+    dim = 2
 
     @abstractmethod
     def contains(self, x: np.ndarray) -> np.ndarray:
@@ -40,6 +41,11 @@ class Shape(ABC):
     @property
     @abstractmethod
     def area(self) -> float: ...
+
+    @property
+    def measure(self) -> float:
+        """The area (a body's measure is its volume)."""
+        return self.area
 
     @abstractmethod
     def curves(self) -> list[Curve]:
@@ -58,23 +64,29 @@ class Shape(ABC):
         return {self.name: self.reversed_curves()}
 
 
-@dataclass(frozen=True)
-class Disk(Shape):
-    center: tuple[float, float]
+class Round:
+    """What a disk and a ball share: the points nearer than ``radius`` to ``center``."""
+
+    center: tuple[float, ...]
     radius: float
-    name: str = "disk"
 
     def __post_init__(self):
         if not self.radius > 0:
-            raise GeometryError(f"a disk's radius must be positive; got {self.radius}")
+            raise GeometryError(f"a {type(self).__name__.lower()}'s radius must be positive; got {self.radius}")
 
     def contains(self, x):
         return np.linalg.norm(x - np.asarray(self.center), axis=1) < self.radius
 
     @property
     def bounds(self):
-        (cx, cy), r = self.center, self.radius
-        return (cx - r, cx + r), (cy - r, cy + r)
+        return tuple((c - self.radius, c + self.radius) for c in self.center)
+
+
+@dataclass(frozen=True)
+class Disk(Round, Shape):
+    center: tuple[float, float]
+    radius: float
+    name: str = "disk"
 
     @property
     def area(self) -> float:

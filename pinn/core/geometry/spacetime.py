@@ -83,9 +83,9 @@ class RegionTime(Pieced):
             space = points.interior(self.region.shape, n, method, seed)
             found = np.column_stack([space, np.full(len(space), self.interval[0])])
             return torch.as_tensor(found, dtype=dtype, device=device)
-        share = max(1, round(n * side.length / sum(p.length for p in self.sides())))
+        share = max(1, round(n * side.measure / sum(p.measure for p in self.sides())))
         rows = []
-        for i, (curve, count) in enumerate(zip(side.curves, points.shares([c.length for c in side.curves], share))):
+        for i, (curve, count) in enumerate(zip(side.parts, points.shares([c.measure for c in side.parts], share))):
             if count:
                 unit = unit_samples(count, 2, method, seed + i)
                 rows.append(np.column_stack([curve.at(unit[:, 0]), self._times(unit[:, 1])]))
@@ -117,7 +117,7 @@ class RegionTime(Pieced):
     @cached_property
     def test_interior(self) -> np.ndarray:
         nodes = self.space_mesh[0]
-        near = distances([c for p in self.sides() for c in p.curves], nodes).min(axis=0)
+        near = distances([c for p in self.sides() for c in p.parts], nodes).min(axis=0)
         return np.tile(near > 1e-12 * (1 + float(np.abs(nodes).max())), TEST_TIMES)
 
     @property

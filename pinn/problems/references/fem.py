@@ -46,7 +46,7 @@ class Solution:
 
 def _snap(region, points: np.ndarray) -> np.ndarray:
     """Points near the boundary (n, 2) moved onto their nearest curve."""
-    curves = [c for piece in region.sides() for c in piece.curves]
+    curves = [c for piece in region.sides() for c in piece.parts]
     nearest = distances(curves, points).argmin(axis=0)
     moved = points.copy()
     for k, curve in enumerate(curves):
