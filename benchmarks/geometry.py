@@ -22,6 +22,12 @@ TARGETS = {
     "heat_disk": (1e-4, 300, "no published PINN figure: the issue's bar", "exact J0(j01 r) exp(-j01² t)"),
     "notched_plate": (1e-3, 600, "no published figure: the issue's bar (mesh file, mixed conditions)",
                       "finite elements, scikit-fem"),
+    "ball_shell": (1e-4, 600, "no published PINN figure: the issue's bar (3D, mixed conditions)",
+                   "exact sin(2x) cos(y) e^z"),
+    "cross_torsion": (1e-3, 300, "no published figure (a union of two rectangles, four re-entrant corners)",
+                      "finite elements, scikit-fem"),
+    "heat_plate": (1e-3, 600, "no published figure (heat on the plate with holes, no closed form)",
+                   "P2 and BDF2, scikit-fem"),
     "kovasznay_hole": (1e-5, 900, "the box's Kovasznay flow: u 2.3e-7, v 2.1e-6, p 1.0e-6 (configs/kovasznay.yaml)",
                        "Kovasznay 1948"),
 }

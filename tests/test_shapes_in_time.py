@@ -100,3 +100,25 @@ def test_each_field_of_a_system_in_time_is_exact_on_a_shape(tmp_path):
     m = solve(config.parse(document, "pair.yaml"), out_dir=tmp_path / "out", progress=Progress(enabled=False)).metrics
     assert m["soft_conditions"] == [] and set(m["fields"]) == {"u", "v"}
     assert (tmp_path / "out" / "solution_u.png").exists() and (tmp_path / "out" / "solution_v.png").exists()
+
+
+@pytest.mark.slow  # two marches on the test mesh: 10 s
+def test_the_finite_element_reference_in_time_is_second_order_in_time():
+    """Heat in the disk: P2 on the 2000-node test mesh, BDF2 with 1 and 2 steps between test times
+    (τ = 0.005, 0.0025) against the exact solution at every test node and time: the errors fall by
+    4 (measured 5.0e-4 → 1.27e-4, ratio 3.92), the time error dominating. The reference the run uses
+    (4 and 8 steps, the fine one on the refined mesh) is 8.0e-6 from the exact solution and its two
+    solves differ by 2.4e-5 (measured, 85 s: not repeated here)."""
+    from pinn.app.resolve import build_problem
+    from pinn.problems.references import fem
+    problem = build_problem(config.parse(heat_disk(), "heat.yaml"))
+    assert problem.fem_form == fem.LinearForm(1.0, 0.0, 1.0)
+    domain = problem.domain
+    nodes = len(domain.space_mesh[0])
+    exact = problem.exact(domain.test_grid()).numpy().ravel()
+    mesh, _ = fem._meshes(domain.region, domain.space_mesh)
+    error = lambda steps: np.sqrt(np.sum(domain.test_weights * (fem._march(problem, problem.fem_form, mesh, steps)
+                                                                [:, :nodes].ravel() - exact) ** 2)
+                                  / np.sum(domain.test_weights * exact ** 2))
+    coarse, fine = error(1), error(2)
+    assert fine < 1.5e-4 and 3.5 < coarse / fine < 4.5

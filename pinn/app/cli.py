@@ -77,7 +77,7 @@ def cmd_check(args) -> int:
     from pinn.app import defaults
     from pinn.app.plan import activation_label, validate
     cfg = _load(args)
-    plan = validate(cfg, force=args.force)
+    plan = validate(cfg, force=args.force, solve_reference=False)
     cfg = plan.cfg  # resolved: auto stages and points chosen for the problem
     for warning in plan.warnings + plan.notes:
         print(f"warning: {warning}", file=sys.stderr)
@@ -88,7 +88,9 @@ def cmd_check(args) -> int:
     print(f"{args.file}: valid. {problem.title()} has order {problem.order}; activation "
           f"{activation_label(cfg)} is suitable" + (" (forced)" if plan.warnings else "")
           + f"; {defaults.parameter_count(cfg.network, problem)} parameters, about "
-            f"{plan.memory_bytes / 1e6:.0f} MB on {plan.device}; reference: {plan.reference_kind}.")
+            f"{plan.memory_bytes / 1e6:.0f} MB on {plan.device}; reference: {plan.reference_kind}"
+          + (" (solved when a run starts)" if plan.reference_rows is None and plan.reference_kind != "none" else "")
+          + ".")
     return 0
 
 

@@ -49,6 +49,7 @@ from pinn.method.optimizers import OPTIMIZERS
 from pinn.method.trainables import Trainables
 from pinn.method.train import StageSetting
 from pinn.method.uncertainty import ROWS_PER_PASS
+from pinn.problems.references import fem
 from pinn.problems.references.bvp import resolve_kind
 
 MIN_SIDE_POINTS = 16     # fewer on a soft 2D side leave the condition free between them
@@ -315,8 +316,10 @@ def build_formulation(cfg: RunConfig):
     return constraints.FORMULATIONS[cfg.constraint.formulation](penalty, cfg.constraint.mu_for(cfg.training.stages[0]))
 
 
-def validate(cfg: RunConfig, force: bool = False) -> Plan:
-    """Every check short of training (module docstring); the run's parts, built and ready."""
+def validate(cfg: RunConfig, force: bool = False, solve_reference: bool = True) -> Plan:
+    """Every check short of training (module docstring); the run's parts, built and ready. With
+    ``solve_reference`` False (``pinn check``) a finite-element reference is chosen but not solved
+    (its rows None): it takes seconds to minutes, and only a run scores against it."""
     problem, make_activation, warnings = check_problem(cfg, force)
     cfg = resolve(cfg, problem)
     training = cfg.training
@@ -326,7 +329,8 @@ def validate(cfg: RunConfig, force: bool = False) -> Plan:
     truth = build_truth(cfg)
     scored = truth if learnt else problem  # the live problem's exact would use a guessed parameter
     kind = resolve_kind(scored, cfg.problem.reference) if scored is not None else "none"
-    rows = report.reference_on_grid(scored, kind) if scored is not None else None
+    rows = report.reference_on_grid(scored, kind) if scored is not None and (solve_reference or kind != fem.NAME) \
+        else None
     model, soft_conditions = build_model(cfg, problem, make_activation, device, dtype)
     formulation = build_formulation(cfg)
     # learnable penalty parameters (PReLU's α) and learnt coefficients train, save and restore with

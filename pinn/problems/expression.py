@@ -358,8 +358,11 @@ class ExpressionProblem(Problem):
     def fem_form(self):
         """On a 2D shape, R[u] = −α Δu + c u − f with constants α > 0 and c ≥ 0 (checked on random
         derivative values) and Dirichlet, Neumann or Robin data: the finite-element reference's
-        form (:class:`pinn.problems.references.fem.LinearForm`); else None."""
-        if not isinstance(self._domain, geometry.Region) or self._domain.dim != 2 or self._obstacle is not None or \
+        form (:class:`pinn.problems.references.fem.LinearForm`); on a 2D shape × time, R[u] = β u_t
+        − α Δu + c u − f with a constant β > 0 and one initial condition; else None."""
+        domain = self._domain
+        steady = isinstance(domain, geometry.Region) and domain.dim == 2
+        if not (steady or isinstance(domain, geometry.RegionTime)) or self._obstacle is not None or \
                 any(not isinstance(bc, (Dirichlet, Neumann, Robin)) for bc in self._conditions):
             return None
         x, states = self._probe_states(2)
@@ -369,15 +372,18 @@ class ExpressionProblem(Problem):
                 self.equation.at(x, KnownDerivatives(zero_state))
             alpha = -at({(0, 0): torch.ones_like(x[:, :1])})
             reaction = at({(): torch.ones_like(x[:, :1])})
+            rate = torch.zeros_like(alpha) if steady else at({(2,): torch.ones_like(x[:, :1])})
             for state in states:
-                expected = -alpha * (state[(0, 0)] + state[(1, 1)]) + reaction * state[()]
+                expected = -alpha * (state[(0, 0)] + state[(1, 1)]) + reaction * state[()] + \
+                    (0.0 if steady else rate * state[(2,)])
                 got = at(state)
                 if not (torch.isfinite(got).all() and (got - expected).abs().max() <= 1e-9 * (1 + got.abs().max())):
                     return None
         constant = lambda v: float(v.max() - v.min()) <= 1e-12 * (1 + float(v.abs().max()))
-        if not (constant(alpha) and constant(reaction) and float(alpha[0]) > 0 and float(reaction[0]) >= 0):
+        if not (constant(alpha) and constant(reaction) and constant(rate) and float(alpha[0]) > 0
+                and float(reaction[0]) >= 0 and (steady or float(rate[0]) > 0)):
             return None
-        return fem.LinearForm(float(alpha[0]), float(reaction[0]))
+        return fem.LinearForm(float(alpha[0]), float(reaction[0]), float(rate[0]))
 
     @cached_property
     def ode_ready(self) -> bool:

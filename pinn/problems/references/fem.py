@@ -31,10 +31,11 @@ NAME = "fem-p2"
 
 @dataclass(frozen=True)
 class LinearForm:
-    """R[u] = −α Δu + c u − f: the constants α and c (f is −R[0])."""
+    """R[u] = β u_t − α Δu + c u − f: the constants α, c and β (0: steady; f is −R[0])."""
 
     alpha: float
     c: float
+    rate: float = 0.0
 
 
 @dataclass
@@ -66,11 +67,11 @@ def _curved(region, mesh):
     return MeshTri2(locations, mesh.t)
 
 
-def _meshes(region):
+def _meshes(region, test_mesh):
     """The test mesh and its refinement (every triangle split in four, the new boundary vertices on
     their curves), both curved."""
     from skfem import MeshTri
-    nodes, triangles, _ = region.test_mesh
+    nodes, triangles, _ = test_mesh
     coarse = MeshTri(np.ascontiguousarray(nodes.T), np.ascontiguousarray(triangles.T))
     fine = coarse.refined()
     p = fine.p.copy()
@@ -80,61 +81,138 @@ def _meshes(region):
     return _curved(region, coarse), _curved(region, MeshTri(p, fine.t))
 
 
-def _at(fn, x: np.ndarray) -> np.ndarray:
-    """A torch function of points (N, 2) -> (N, 1) at skfem's quadrature points (2, …)."""
+def _at(fn, x: np.ndarray, t: float | None = None) -> np.ndarray:
+    """A torch function of points (N, 2) -> (N, 1) at skfem's quadrature points (2, …); with a
+    time t, of points (N, 3) at that time."""
     flat = torch.as_tensor(x.reshape(2, -1).T.copy(), dtype=torch.float64)
+    if t is not None:
+        flat = torch.cat([flat, torch.full_like(flat[:, :1], t)], dim=1)
     return fn(flat).detach().numpy().reshape(x.shape[1:])
 
 
+class _Assembly:
+    """The discrete operator of −α Δu + c u − f on ``mesh`` (with its Robin terms), the mass
+    matrix, and the data at a time t (None when steady): the load (f and the Neumann and Robin
+    data) and the values at the Dirichlet dofs."""
+
+    def __init__(self, problem, form: LinearForm, mesh):
+        from skfem import Basis, BilinearForm, ElementTriP2, FacetBasis, asm
+        from skfem.models.poisson import mass
+        from skfem.helpers import dot, grad
+        region = getattr(problem.domain, "region", problem.domain)  # a shape × time: the shape
+        self.problem, self.form, self.basis = problem, form, Basis(mesh, ElementTriP2())
+
+        @BilinearForm
+        def operator(u, v, w):
+            return form.alpha * dot(grad(u), grad(v)) + form.c * u * v
+
+        self.matrix = asm(operator, self.basis)
+        self.mass = asm(mass, self.basis) if form.rate else None
+        facets = mesh.boundary_facets()
+        owner = region.piece_of(mesh.p[:, mesh.facets[:, facets]].mean(axis=1).T)
+        self.dirichlet, self.fluxes, fixed = [], [], []
+        for bc in problem.conditions:
+            mine = facets[owner == region.sides().index(bc.side)] if bc.side in region.sides() else []
+            if len(mine) == 0:
+                continue
+            if isinstance(bc, Dirichlet):
+                dofs = self.basis.get_dofs(mine).flatten()
+                self.dirichlet.append((bc, dofs))
+                fixed.append(dofs)
+                continue
+            on = FacetBasis(mesh, ElementTriP2(), facets=mine)
+            a, b = (getattr(bc, "a", 0.0), getattr(bc, "b", 1.0))
+            self.fluxes.append((bc, on, b))
+            if a:
+                self.matrix = self.matrix + asm(BilinearForm(lambda u, v, w: form.alpha * a / b * u * v), on)
+        self.fixed = np.unique(np.concatenate(fixed)) if fixed else np.array([], dtype=int)
+
+    def load(self, t: float | None = None) -> np.ndarray:
+        """f and the fluxes' data, each evaluated once at the quadrature points (a form's body
+        runs once per local basis function: six times with P2)."""
+        from skfem import LinearForm as Linear, asm
+        source = lambda x: -self.problem.residual_at_zero(x.requires_grad_(True))
+        at_points = lambda fn, basis: _at(fn, np.asarray(basis.global_coordinates()), t)
+        vector = asm(Linear(lambda v, w: w.data * v), self.basis, data=at_points(source, self.basis))
+        for bc, on, b in self.fluxes:
+            vector = vector + asm(Linear(lambda v, w: self.form.alpha * w.data / b * v), on,
+                                  data=at_points(bc.value, on))
+        return vector
+
+    def values(self, t: float | None = None) -> np.ndarray:
+        """The Dirichlet dofs' values at time t (zero elsewhere)."""
+        values = np.zeros(self.basis.N)
+        for bc, dofs in self.dirichlet:
+            values[dofs] = _at(bc.value, self.basis.doflocs[:, dofs][:, None, :], t).ravel()
+        return values
+
+
 def _solve(problem, form: LinearForm, mesh) -> np.ndarray:
-    from skfem import Basis, BilinearForm, ElementTriP2, FacetBasis, LinearForm as Linear, asm, condense, solve
-    from skfem.helpers import dot, grad
-    region = problem.domain
-    element = ElementTriP2()
-    basis = Basis(mesh, element)
-
-    @BilinearForm
-    def operator(u, v, w):
-        return form.alpha * dot(grad(u), grad(v)) + form.c * u * v
-
-    source = lambda x: -problem.residual_at_zero(x.requires_grad_(True))
-
-    @Linear
-    def load(v, w):
-        return _at(source, w.x) * v
-
-    matrix, vector = asm(operator, basis), asm(load, basis)
-    facets = mesh.boundary_facets()
-    middle = mesh.p[:, mesh.facets[:, facets]].mean(axis=1).T
-    owner = region.piece_of(middle)
-    fixed, values = [], np.zeros(basis.N)
-    for bc in problem.conditions:
-        mine = facets[owner == region.sides().index(bc.side)]
-        if len(mine) == 0:
-            continue
-        if isinstance(bc, Dirichlet):
-            dofs = basis.get_dofs(mine).flatten()
-            values[dofs] = _at(bc.value, basis.doflocs[:, dofs][:, None, :]).ravel()
-            fixed.append(dofs)
-            continue
-        on = FacetBasis(mesh, element, facets=mine)
-        a, b = (getattr(bc, "a", 0.0), getattr(bc, "b", 1.0))
-        data = Linear(lambda v, w: form.alpha * _at(bc.value, w.x) / b * v)
-        vector = vector + asm(data, on)
-        if a:
-            matrix = matrix + asm(BilinearForm(lambda u, v, w: form.alpha * a / b * u * v), on)
-    fixed = np.unique(np.concatenate(fixed)) if fixed else np.array([], dtype=int)
-    return solve(*condense(matrix, vector, x=values, D=fixed))
+    from skfem import condense, solve
+    system = _Assembly(problem, form, mesh)
+    return solve(*condense(system.matrix, system.load(), x=system.values(), D=system.fixed))
 
 
 @lru_cache(maxsize=2)  # scored once before training, its difference read again after
 def solve_on_shape(problem, form: LinearForm) -> Solution:
     """The reference at the test mesh's nodes (module docstring)."""
+    if form.rate:
+        return _in_time(problem, form)
     count = len(problem.domain.test_mesh[0])
     weights = problem.domain.test_mesh[2]
-    coarse_mesh, fine_mesh = _meshes(problem.domain)
+    coarse_mesh, fine_mesh = _meshes(problem.domain, problem.domain.test_mesh)
     coarse = _solve(problem, form, coarse_mesh)[:count]
     fine_all = _solve(problem, form, fine_mesh)
     fine = fine_all[:count]  # P2 numbers the vertex dofs first; the coarse vertices come first
+    return Solution(fine, _difference(coarse, fine, weights), len(fine_all))
+
+
+def _difference(coarse: np.ndarray, fine: np.ndarray, weights: np.ndarray) -> float:
     scale = np.sqrt(np.sum(weights * fine ** 2)) or 1.0
-    return Solution(fine, float(np.sqrt(np.sum(weights * (coarse - fine) ** 2)) / scale), len(fine_all))
+    return float(np.sqrt(np.sum(weights * (coarse - fine) ** 2)) / scale)
+
+
+STEPS = 4  # BDF2 steps per interval between test times on the coarse mesh (8 on the fine one)
+
+
+def _in_time(problem, form: LinearForm) -> Solution:
+    """A shape × [t₀, t₁]: P2 in space and BDF2 in time (its first step backward Euler), at the
+    test times; the coarse solve on the space test mesh with :data:`STEPS` steps per interval, the
+    fine one on its refinement with twice as many."""
+    domain = problem.domain
+    nodes = len(domain.space_mesh[0])
+    coarse_mesh, fine_mesh = _meshes(domain.region, domain.space_mesh)
+    coarse = _march(problem, form, coarse_mesh, STEPS)[:, :nodes]
+    fine_all = _march(problem, form, fine_mesh, 2 * STEPS)
+    fine = fine_all[:, :nodes]
+    return Solution(fine.ravel(), _difference(coarse.ravel(), fine.ravel(), domain.test_weights), fine_all.shape[1])
+
+
+def _march(problem, form: LinearForm, mesh, steps: int) -> np.ndarray:
+    """The solution at every dof (columns) at each test time (rows): β M (3uⁿ⁺¹ − 4uⁿ + uⁿ⁻¹)/(2τ)
+    + A uⁿ⁺¹ = Fⁿ⁺¹, the first step β M (u¹ − u⁰)/τ + A u¹ = F¹; the Dirichlet dofs set to their
+    data at each time, the free ones solved by one LU factorisation per step kind."""
+    from scipy.sparse.linalg import splu
+    domain = problem.domain
+    system = _Assembly(problem, form, mesh)
+    times = domain.test_times
+    tau = (times[1] - times[0]) / steps
+    initial = next(bc for bc in problem.conditions if bc.side == domain.initial())
+    locations = system.basis.doflocs
+    u = _at(initial.value, locations[:, None, :], float(times[0])).ravel()
+    free = np.setdiff1d(np.arange(system.basis.N), system.fixed)
+    operators = {k: (form.rate * k / tau) * system.mass + system.matrix for k in (1.0, 1.5)}
+    solvers = {k: splu(m[free][:, free].tocsc()) for k, m in operators.items()}
+    rows, previous, t = [u.copy()], None, float(times[0])
+    for n in range(steps * (len(times) - 1)):
+        t = float(times[0] + (n + 1) * tau)
+        history = u if previous is None else 2 * u - previous / 2  # (4uⁿ − uⁿ⁻¹)/2
+        k = 1.0 if previous is None else 1.5
+        rhs = system.load(t) + (form.rate / tau) * (system.mass @ history)
+        known = system.values(t)
+        rhs = rhs - operators[k] @ known
+        previous, u = u, known.copy()
+        u[free] = solvers[k].solve(rhs[free])
+        if (n + 1) % steps == 0:
+            rows.append(u.copy())
+    return np.stack(rows)
