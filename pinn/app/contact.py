@@ -16,7 +16,9 @@ On the test grid, with r = −Δu − f of the PINN and the gap u − ψ:
   radius √(area / π) against the exact radius; for any other 2D contact set (an expression
   problem's, from its exact solution), the Hausdorff distance between the two sets' boundaries on
   the test grid (each boundary: the set's grid points with a 4-neighbour outside it), which
-  resolves the free boundary to about one grid spacing.
+  resolves the free boundary to about one grid spacing. On a shape the sets are the test mesh's
+  nodes, ``contact_iou`` weighs them by their quadrature weights and a set's boundary is its nodes
+  that share a triangle with a node outside it.
 """
 from __future__ import annotations
 
@@ -25,7 +27,10 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.tri import Triangulation
 from scipy.spatial import cKDTree
+
+from pinn.app.shape_report import outline
 
 
 def _crossing(x: np.ndarray, s: np.ndarray, inside: int, outside: int) -> float:
@@ -53,8 +58,9 @@ def metrics(problem, ev) -> dict:
     predicted, exact, s = contact_sets(problem, ev)
     if exact is None:
         return out
-    union = np.logical_or(predicted, exact).sum()
-    out["contact_iou"] = float(np.logical_and(predicted, exact).sum() / union) if union else 1.0
+    weights = problem.domain.test_weights if ev.triangles is not None else np.ones(len(predicted))
+    union = weights[np.logical_or(predicted, exact)].sum()
+    out["contact_iou"] = float(weights[np.logical_and(predicted, exact)].sum() / union) if union else 1.0
     if not predicted.any():
         out["free_boundary_error"] = None  # no contact predicted: nothing to compare
     elif problem.domain.dim == 1:
@@ -71,7 +77,9 @@ def metrics(problem, ev) -> dict:
         out["contact_radius"] = radius
         out["free_boundary_error"] = abs(radius - problem.free_boundary)
     elif exact.any():
-        out["free_boundary_error"] = _boundary_distance(ev.x, predicted, exact)
+        edge = (lambda inside: _mesh_edge(ev.x, inside, ev.triangles)) if ev.triangles is not None else \
+            (lambda inside: _grid_edge(ev.x, inside))
+        out["free_boundary_error"] = _boundary_distance(edge(predicted), edge(exact))
     return out
 
 
@@ -84,9 +92,15 @@ def _grid_edge(x: np.ndarray, inside: np.ndarray) -> np.ndarray:
     return x[(grid & ~interior).reshape(-1)]
 
 
-def _boundary_distance(x: np.ndarray, predicted: np.ndarray, exact: np.ndarray) -> float:
-    """Hausdorff distance between the boundaries of two point sets on a 2D tensor grid."""
-    a, b = _grid_edge(x, predicted), _grid_edge(x, exact)
+def _mesh_edge(x: np.ndarray, inside: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Nodes of a set on a triangulation that share a triangle with a node outside it."""
+    mixed = triangles[inside[triangles].any(axis=1) & ~inside[triangles].all(axis=1)]
+    nodes = np.unique(mixed)
+    return x[nodes[inside[nodes]]]
+
+
+def _boundary_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Hausdorff distance between two sets' boundary points."""
     if len(a) == 0 or len(b) == 0:
         return float("nan")
     return float(max(cKDTree(b).query(a)[0].max(), cKDTree(a).query(b)[0].max()))
@@ -133,12 +147,22 @@ def figure_1d(problem, ev, title: str):
 
 
 def figure_2d(problem, ev, title: str):
-    """The predicted contact set on the grid, with the exact free boundary drawn on it."""
-    predicted, _, _ = contact_sets(problem, ev)
-    xs, ys = np.unique(ev.x[:, 0]), np.unique(ev.x[:, 1])
-    grid = predicted.reshape(len(xs), len(ys)).T
+    """The predicted contact set on the grid (a shape's triangles), with the exact free boundary
+    drawn on it."""
+    predicted, exact, _ = contact_sets(problem, ev)
     fig, ax = plt.subplots(figsize=(5.5, 5))
-    ax.imshow(grid, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), cmap="Oranges", vmin=0, vmax=1.6)
+    if ev.triangles is not None:
+        mesh = Triangulation(ev.x[:, 0], ev.x[:, 1], ev.triangles)
+        ax.tripcolor(mesh, predicted.astype(float), shading="gouraud", cmap="Oranges", vmin=0, vmax=1.6)
+        if exact is not None and exact.any() and not exact.all():
+            ax.tricontour(mesh, exact.astype(float), levels=[0.5], colors="black", linewidths=1.2)
+            ax.plot([], [], color="black", lw=1.2, label="exact free boundary")
+        outline(ax, problem.domain)
+        ax.legend(loc="upper right", fontsize=7)
+    else:
+        xs, ys = np.unique(ev.x[:, 0]), np.unique(ev.x[:, 1])
+        grid = predicted.reshape(len(xs), len(ys)).T
+        ax.imshow(grid, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), cmap="Oranges", vmin=0, vmax=1.6)
     if isinstance(problem.free_boundary, float):
         angle = np.linspace(0, 2 * np.pi, 400)
         r = problem.free_boundary

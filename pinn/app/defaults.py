@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 
+from pinn.core import geometry
 from pinn.core.network import parameter_count as network_parameters
 from pinn.method.optimizers import OPTIMIZERS
 
@@ -116,5 +117,6 @@ def describe(training, problem) -> str | None:
     if "points.interior" in training.defaulted:
         chosen.append(f"{points.interior} interior points")
     if "points.boundary" in training.defaulted:
-        chosen.append(f"{points.boundary} points per soft side")
+        on_shape = isinstance(problem.domain, geometry.Pieced)  # there the count is the whole boundary's
+        chosen.append(f"{points.boundary} points " + ("on the whole boundary" if on_shape else "per soft side"))
     return f"defaults for a {kind(problem)}: {'; '.join(chosen)} (the resolved config.yaml has them to edit)"

@@ -40,7 +40,7 @@ def domain_box(ctx, path, value):
     difference, mesh; in 3D ball, box, difference), with ``t: [t0, t1]`` beside a 2D one for time,
     is checked by building it and kept as written."""
     if geometry.is_shape(value):
-        shape = {k: v for k, v in value.items() if k != expr.TIME}
+        shape = _space_of(value)
         if isinstance(shape.get("mesh"), str) and not ctx.source.startswith("<"):  # relative to the config
             shape["mesh"] = str((Path(ctx.source).parent / shape["mesh"]).resolve())
         try:
@@ -314,6 +314,11 @@ def problem_section(ctx, path, value):
         ctx.fail(path + ((e.key,) if e.key == "type" else ("params", e.key)), str(e))
 
 
+def _space_of(domain: dict) -> dict:
+    """A shape's entry without its time interval."""
+    return {k: v for k, v in domain.items() if k != expr.TIME}
+
+
 def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
     """Check the keys present and the names and values of params (the expressions are compiled when
     the problem is built: pinn.app.resolve)."""
@@ -328,9 +333,11 @@ def _expression_problem(ctx, path, cfg: ProblemConfig) -> ProblemConfig:
         if getattr(cfg, key) is None:
             ctx.fail(path + (key,), f"missing; type: expression needs domain, {key} and boundary")
     if geometry.is_shape(cfg.domain):
-        for key, what in (("obstacle", "an obstacle"), ("base", "a base solution")):
-            if getattr(cfg, key) is not None:
-                ctx.fail(path + (key,), f"{what} on a shape is not yet supported (on a box it is)")
+        if cfg.base is not None:
+            ctx.fail(path + ("base",), "a base solution on a shape is not yet supported (on a box it is)")
+        if cfg.obstacle is not None and (expr.TIME in cfg.domain or geometry.make(_space_of(cfg.domain)).dim == 3):
+            ctx.fail(path + ("obstacle",), "an obstacle on a shape in time or in a 3D body is not yet supported "
+                                           "(on a 2D shape, and on a box in time, it is)")
     params = {}
     for name, value in cfg.params.items():
         converted = value if isinstance(value, LearntSpec) else as_float(value)

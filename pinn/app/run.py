@@ -298,6 +298,8 @@ def _draw(problem, evaluation, history, label: str, terms: list, logged: list) -
                                    else report.solution_figure(problem, evaluation, label))
     elif evaluation.triangles is not None:
         figures.update(shape_report.figures(problem, evaluation, label))
+        if obstacle:
+            figures["contact.png"] = contact.figure_2d(problem, evaluation, title)
     elif problem.domain.dim == 2:
         figures.update(report.heatmaps_2d(problem, evaluation, label))
         if obstacle:
