@@ -28,6 +28,8 @@ TARGETS = {
                       "finite elements, scikit-fem"),
     "heat_plate": (1e-3, 600, "no published figure (heat on the plate with holes, no closed form)",
                    "P2 and BDF2, scikit-fem"),
+    "obstacle_disk": (5e-4, 300, "radial2d on the square: 1.3e-4 to 2.6e-4 (configs/radial2d.yaml)",
+                      "exact, contact disc r* = 0.69797"),
     "kovasznay_hole": (1e-5, 900, "the box's Kovasznay flow: u 2.3e-7, v 2.1e-6, p 1.0e-6 (configs/kovasznay.yaml)",
                        "Kovasznay 1948"),
 }
