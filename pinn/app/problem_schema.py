@@ -37,9 +37,8 @@ def domain_box(ctx, path, value):
     form ``[[lo, hi]]``, ``[[lo, hi], [lo, hi]]`` (x, then y); bounds are numbers or constant
     expressions ("2*pi"). Returns a mapping name -> (lo, hi), or a tuple of pairs for the list form.
     A shape (:mod:`pinn.core.geometry.spec`: disk, ellipse, rectangle, polygon, annulus,
-    difference, union, intersection, mesh; in 3D ball, box, cylinder, difference), with ``t: [t0, t1]``
-    beside a 2D one for time,
-    is checked by building it and kept as written."""
+    difference, union, intersection, mesh; in 3D ball, box, cylinder, difference), with
+    ``t: [t0, t1]`` beside a 2D one for time, is checked by building it and kept as written."""
     if geometry.is_shape(value):
         shape = _space_of(value)
         if isinstance(shape.get("mesh"), str) and not ctx.source.startswith("<"):  # relative to the config
