@@ -171,6 +171,10 @@ def test_conditions_name_pieces_and_every_piece_needs_one():
         annulus_problem(domain={"polygon": [[0, 0], [1, 1], [1, 1.001]]}))
     assert "problem.domain: the shape spans 2 at 1e+12 from the origin, which float64 cannot resolve" in refused(
         annulus_problem(domain={"disk": [1e12, 0], "radius": 1}))
+    # found by the fuzz test: the L-shape with one corner moved to y = −9.2e11 (2 wide, its points
+    # then all within the inside test's tolerance of an edge)
+    assert "problem.domain: the shape's bounding box is 2 across and 9.19e+11 long" in refused(annulus_problem(
+        domain={"polygon": [[0, 0], [1, 0], [1, -1], [-1, -919433400052], [-1, 1], [0, 1]]}))
     assert "problem.domain.semi_axes[1]: got -1; expected a positive length" in refused(
         annulus_problem(domain={"ellipse": [0, 0], "semi_axes": [1, -1]}))
 

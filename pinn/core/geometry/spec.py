@@ -110,6 +110,9 @@ def _positive(value, path) -> float:
 
 RESOLVABLE = 1e-6  # a shape's extent below this fraction of its distance from the origin is refused
 MIN_FILL = 0.01     # the least fraction of its bounding box a shape may fill (the annulus: 0.74)
+# the narrowest side of a shape's bounding box below this fraction of its longest is refused: a
+# test mesh of TEST_NODES nodes puts fewer than 3 across a 2D shape thinner than 4.5e-4 of its length
+MIN_ASPECT = 1e-3
 
 
 def make(value, path: tuple = ()) -> Shape:
@@ -121,6 +124,10 @@ def make(value, path: tuple = ()) -> Shape:
     if not extent >= RESOLVABLE * offset:  # float64 then cannot place points and triangles inside it
         raise ShapeSpecError(path, f"the shape spans {extent:.3g} at {offset:.3g} from the origin, which float64 "
                                    f"cannot resolve; move the coordinates so that the shape lies near the origin")
+    narrowest = min(hi - lo for lo, hi in shape.bounds)
+    if not narrowest >= MIN_ASPECT * extent:
+        raise ShapeSpecError(path, f"the shape's bounding box is {narrowest:.3g} across and {extent:.3g} long; its "
+                                   f"points and test mesh need it no thinner than {MIN_ASPECT:g} of its length")
     fill = shape.measure / math.prod(hi - lo for lo, hi in shape.bounds)
     if not fill >= MIN_FILL:  # points are drawn in the bounding box and kept inside: 1/fill draws per point
         raise ShapeSpecError(path, f"the shape fills {fill:.2g} of its bounding box; points by rejection and the "
