@@ -42,8 +42,7 @@ class Curve(ABC):
     """A piece of boundary, oriented so that the shape lies on its left (counter-clockwise around
     a solid, clockwise around a hole)."""
 
-    dim = 2          # the coordinates of a point on it
-    parameters = 1   # the arc-length fraction :meth:`at` maps
+    dim = 2  # the coordinates of a point on it
 
     @property
     @abstractmethod

@@ -244,11 +244,34 @@ def rectangle(intervals, name: str = "rectangle", sides: tuple[str, ...] | None 
     return Polygon(((x0, y0), (x1, y0), (x1, y1), (x0, y1)), name, sides)
 
 
+class Holed:
+    """What a 2D shape with holes and a 3D body with holes share: the outer one's name and bounds,
+    and its pieces joined by the holes' own, turned to face into the holes."""
+
+    outer: Shape
+    holes: tuple
+
+    @property
+    def name(self) -> str:
+        return self.outer.name
+
+    @property
+    def bounds(self):
+        return self.outer.bounds
+
+    def pieces(self):
+        found = dict(self.outer.pieces())
+        for hole in self.holes:
+            for name, parts in hole.reversed_pieces().items():
+                found.setdefault(name, []).extend(parts)
+        return found
+
+
 HOLE_CHECK_POINTS = 2000  # per hole: points of its boundary that must lie inside the outer shape
 
 
 @dataclass(frozen=True)
-class Difference(Shape):
+class Difference(Holed, Shape):
     """``outer`` less ``holes``: each hole inside ``outer`` and apart from the others."""
 
     outer: Shape
@@ -265,19 +288,11 @@ class Difference(Shape):
                     if j != i and other.contains(points).any():
                         raise GeometryError(f"holes {i + 1} and {j + 1} overlap: holes must lie apart")
 
-    @property
-    def name(self) -> str:
-        return self.outer.name
-
     def contains(self, x):
         inside = self.outer.contains(x)
         for hole in self.holes:
             inside &= ~hole.contains(x) & (distances(hole.curves(), x).min(axis=0) > 0)
         return inside
-
-    @property
-    def bounds(self):
-        return self.outer.bounds
 
     @property
     def area(self) -> float:
@@ -288,10 +303,3 @@ class Difference(Shape):
 
     def reversed_curves(self):
         raise GeometryError("a shape with holes cannot itself be a hole")
-
-    def pieces(self):
-        found = dict(self.outer.pieces())
-        for hole in self.holes:
-            for name, curves in hole.reversed_pieces().items():
-                found.setdefault(name, []).extend(curves)
-        return found

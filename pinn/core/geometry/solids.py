@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pinn.core.geometry.shapes import GeometryError, Round
+from pinn.core.geometry.shapes import GeometryError, Holed, Round
 from pinn.core.geometry.surfaces import CylinderSide, Disc, Face, Sphere, Surface
 
 FACES = ("x0", "x1", "y0", "y1", "z0", "z1")  # the order of a box's ``sides``
@@ -62,7 +62,7 @@ class Ball(Round, Solid):
     def pieces(self):
         return {self.name: [Sphere(tuple(self.center), self.radius, inside=True)]}
 
-    def as_hole(self) -> dict[str, list[Surface]]:
+    def reversed_pieces(self) -> dict[str, list[Surface]]:
         """:meth:`pieces` as a hole's: the sphere's normal pointing into the ball."""
         return {self.name: [Sphere(tuple(self.center), self.radius, inside=False)]}
 
@@ -142,14 +142,15 @@ HOLE_CHECK_GRID = 64  # per hole: 64² points of its sphere must lie inside the 
 
 
 @dataclass(frozen=True)
-class Hollow(Solid):
+class Hollow(Holed, Solid):
     """``outer`` less the balls ``holes``: each inside ``outer`` and apart from the others."""
 
     outer: Solid
     holes: tuple[Ball, ...]
 
     def __post_init__(self):
-        grid = np.stack(np.meshgrid(*[(np.arange(HOLE_CHECK_GRID) + 0.5) / HOLE_CHECK_GRID] * 2, indexing="ij"), axis=-1).reshape(-1, 2)
+        centres = (np.arange(HOLE_CHECK_GRID) + 0.5) / HOLE_CHECK_GRID
+        grid = np.stack(np.meshgrid(centres, centres, indexing="ij"), axis=-1).reshape(-1, 2)
         for i, hole in enumerate(self.holes):
             sphere = Sphere(tuple(hole.center), hole.radius)
             if not self.outer.contains(sphere.at(grid)).all():
@@ -159,10 +160,6 @@ class Hollow(Solid):
                 if math.dist(hole.center, other.center) <= hole.radius + other.radius:
                     raise GeometryError(f"holes {j + 1} and {i + 1} overlap: holes must lie apart")
 
-    @property
-    def name(self) -> str:
-        return self.outer.name
-
     def contains(self, x):
         inside = self.outer.contains(x)
         for hole in self.holes:
@@ -170,16 +167,5 @@ class Hollow(Solid):
         return inside
 
     @property
-    def bounds(self):
-        return self.outer.bounds
-
-    @property
     def measure(self) -> float:
         return self.outer.measure - sum(h.measure for h in self.holes)
-
-    def pieces(self):
-        found = dict(self.outer.pieces())
-        for hole in self.holes:
-            for name, surfaces in hole.as_hole().items():
-                found.setdefault(name, []).extend(surfaces)
-        return found

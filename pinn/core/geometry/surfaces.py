@@ -49,8 +49,7 @@ def _grid(*counts: int, closed: tuple[bool, ...]) -> np.ndarray:
 class Surface(ABC):
     """A piece of a body's boundary; its normal points away from the body."""
 
-    dim = 3          # the coordinates of a point on it
-    parameters = 2   # the unit-square coordinates :meth:`at` maps
+    dim = 3  # the coordinates of a point on it
 
     @property
     @abstractmethod

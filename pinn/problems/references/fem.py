@@ -93,7 +93,8 @@ def _at(fn, x: np.ndarray, t: float | None = None) -> np.ndarray:
 class _Assembly:
     """The discrete operator of −α Δu + c u − f on ``mesh`` (with its Robin terms), the mass
     matrix, and the data at a time t (None when steady): the load (f and the Neumann and Robin
-    data) and the values at the Dirichlet dofs."""
+    data) and the values at the Dirichlet dofs. The quadrature points and the Dirichlet dofs'
+    locations are found once: a march evaluates the data at hundreds of times."""
 
     def __init__(self, problem, form: LinearForm, mesh):
         from skfem import Basis, BilinearForm, ElementTriP2, FacetBasis, asm
@@ -107,6 +108,7 @@ class _Assembly:
             return form.alpha * dot(grad(u), grad(v)) + form.c * u * v
 
         self.matrix = asm(operator, self.basis)
+        self.points = np.asarray(self.basis.global_coordinates())
         self.mass = asm(mass, self.basis) if form.rate else None
         facets = mesh.boundary_facets()
         owner = region.piece_of(mesh.p[:, mesh.facets[:, facets]].mean(axis=1).T)
@@ -117,12 +119,12 @@ class _Assembly:
                 continue
             if isinstance(bc, Dirichlet):
                 dofs = self.basis.get_dofs(mine).flatten()
-                self.dirichlet.append((bc, dofs))
+                self.dirichlet.append((bc, dofs, self.basis.doflocs[:, dofs][:, None, :]))
                 fixed.append(dofs)
                 continue
             on = FacetBasis(mesh, ElementTriP2(), facets=mine)
             a, b = (getattr(bc, "a", 0.0), getattr(bc, "b", 1.0))
-            self.fluxes.append((bc, on, b))
+            self.fluxes.append((bc, on, b, np.asarray(on.global_coordinates())))
             if a:
                 self.matrix = self.matrix + asm(BilinearForm(lambda u, v, w: form.alpha * a / b * u * v), on)
         self.fixed = np.unique(np.concatenate(fixed)) if fixed else np.array([], dtype=int)
@@ -132,18 +134,16 @@ class _Assembly:
         runs once per local basis function: six times with P2)."""
         from skfem import LinearForm as Linear, asm
         source = lambda x: -self.problem.residual_at_zero(x.requires_grad_(True))
-        at_points = lambda fn, basis: _at(fn, np.asarray(basis.global_coordinates()), t)
-        vector = asm(Linear(lambda v, w: w.data * v), self.basis, data=at_points(source, self.basis))
-        for bc, on, b in self.fluxes:
-            vector = vector + asm(Linear(lambda v, w: self.form.alpha * w.data / b * v), on,
-                                  data=at_points(bc.value, on))
+        vector = asm(Linear(lambda v, w: w.data * v), self.basis, data=_at(source, self.points, t))
+        for bc, on, b, points in self.fluxes:
+            vector = vector + asm(Linear(lambda v, w: self.form.alpha * w.data / b * v), on, data=_at(bc.value, points, t))
         return vector
 
     def values(self, t: float | None = None) -> np.ndarray:
         """The Dirichlet dofs' values at time t (zero elsewhere)."""
         values = np.zeros(self.basis.N)
-        for bc, dofs in self.dirichlet:
-            values[dofs] = _at(bc.value, self.basis.doflocs[:, dofs][:, None, :], t).ravel()
+        for bc, dofs, locations in self.dirichlet:
+            values[dofs] = _at(bc.value, locations, t).ravel()
         return values
 
 
